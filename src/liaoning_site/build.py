@@ -1,0 +1,111 @@
+"""The build driver: the only place that knows the order of the stages.
+
+config -> load -> validate -> model -> render -> write. After each stage, if any error was
+reported, the build stops with every error of that stage (and earlier ones) at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .campaign import validate_campaign
+from .config import load_config
+from .diagnostics import BuildFailed, Diagnostic, Diagnostics
+from .load import load_sources
+from .model import Site, build_site_model
+from .model.site import Publishing
+from .outputs import OutputFile
+from .render import render_site
+from .validate import validate_content
+from .write import OutputError, check_output_dir, write_outputs
+
+
+class UsageError(Exception):
+    """A problem with how the command was called (not with the content)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    source: Path = Path(".")
+    output: Path | None = None  # default: _site/ under the source
+    base_url: str | None = None
+    drafts: bool = False
+    future: bool = False
+    expired: bool = False
+    as_of: dt.datetime | None = None
+    preview: bool = False
+
+    @property
+    def output_dir(self) -> Path:
+        return self.output if self.output is not None else self.source / "_site"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path | None
+    pages: int
+    files: int
+    seconds: float
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def check_source(source: Path) -> None:
+    if not (source / "content").is_dir():
+        raise UsageError(
+            f"{source.resolve()} has no content/ folder, so it is not a liaoning-site source; "
+            "run this in the site's folder or pass --source DIR"
+        )
+
+
+def _stop_if_errors(diagnostics: Diagnostics) -> None:
+    if diagnostics.has_errors():
+        raise BuildFailed(diagnostics.sorted())
+
+
+def prepare_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
+    """Run every stage up to the model; raises BuildFailed with all errors found on the way."""
+    check_source(options.source)
+    config = load_config(options.source, diagnostics, options.base_url)
+    _stop_if_errors(diagnostics)
+    assert config is not None
+    sources = load_sources(config, diagnostics)
+    campaign = validate_campaign(sources.campaign, diagnostics)
+    content = validate_content(sources.docs, campaign, config, diagnostics)
+    _stop_if_errors(diagnostics)
+    assert campaign is not None
+    publishing = Publishing(options.drafts, options.future, options.expired, options.as_of, options.preview)
+    site = build_site_model(config, campaign, content, sources.static, publishing, diagnostics)
+    _stop_if_errors(diagnostics)
+    assert site is not None
+    return site
+
+
+def render(options: BuildOptions, diagnostics: Diagnostics) -> tuple[Site, list[OutputFile]]:
+    """Everything but writing: the site and its files, or BuildFailed."""
+    site = prepare_site(options, diagnostics)
+    files = render_site(site, diagnostics)
+    _stop_if_errors(diagnostics)
+    return site, files
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the site into the output folder; on any error the previous output stays as it was."""
+    started = time.perf_counter()
+    diagnostics = Diagnostics()
+    check_source(options.source)
+    try:
+        check_output_dir(options.output_dir, options.source)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+    site, files = render(options, diagnostics)
+    write_outputs(files, site.assets, options.output_dir)
+    return BuildResult(
+        output=options.output_dir,
+        pages=sum(1 for f in files if f.output.endswith(".html")),
+        files=len(files) + len(site.assets),
+        seconds=time.perf_counter() - started,
+        warnings=diagnostics.warnings,
+    )

@@ -1,0 +1,118 @@
+"""Command line: parse arguments, call the build driver, print diagnostics. Only wiring."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .build import BuildOptions, UsageError, build, prepare_site
+from .diagnostics import BuildFailed, Diagnostic, Diagnostics
+from .validate import SHANGHAI
+from .write import OutputError
+
+
+def _as_of(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date-time like 2025-06-20T09:00, found {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="liaoning-site", description="Build the Liaoning Digital Literacy and Skills Month site.")
+    parser.add_argument("--version", action="version", version=f"liaoning-site {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check}")
+
+    build_cmd = commands.add_parser("build", help="build the site into the output folder")
+    _source_arg(build_cmd)
+    build_cmd.add_argument("--output", type=Path, help="output folder (default: _site/ under the source)")
+    build_cmd.add_argument("--base-url", help="absolute URL the site is served from, e.g. https://example.org/szsy/")
+    build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    build_cmd.add_argument("--future", action="store_true", help="include articles dated in the future")
+    build_cmd.add_argument("--as-of", type=_as_of, metavar="DATETIME", help="build the site as published at this moment (Asia/Shanghai)")
+
+    check_cmd = commands.add_parser("check", help="validate the content without writing anything")
+    _source_arg(check_cmd)
+    check_cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    return parser
+
+
+def _source_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", type=Path, default=Path("."), help="site folder holding content/ (default: current folder)")
+
+
+def print_diagnostics(items: Sequence[Diagnostic], fmt: str = "text") -> None:
+    for item in items:
+        if fmt == "github":
+            level = "error" if item.severity == "error" else "warning"
+            print(f"::{level} file={item.path},line={item.line},col={item.col}::{item.message}", file=sys.stderr)
+        else:
+            print(item.format(), file=sys.stderr)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    options = BuildOptions(
+        source=args.source,
+        output=args.output,
+        base_url=args.base_url,
+        drafts=args.drafts,
+        future=args.future,
+        as_of=args.as_of,
+    )
+    result = build(options)
+    print_diagnostics(result.warnings)
+    print(f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f} s")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    import json
+
+    diagnostics = Diagnostics()
+    try:
+        prepare_site(BuildOptions(source=args.source, drafts=True, future=True), diagnostics)
+    except BuildFailed:
+        pass
+    items = diagnostics.sorted()
+    if args.format == "json":
+        print(json.dumps([{"path": d.path, "line": d.line, "col": d.col, "severity": d.severity, "message": d.message} for d in items], ensure_ascii=False, indent=2))
+    else:
+        print_diagnostics(items, args.format)
+    failed = diagnostics.has_errors() or (args.strict and bool(items))
+    if args.format == "text":
+        errors = sum(d.severity == "error" for d in items)
+        print(f"{errors} error(s), {len(items) - errors} warning(s)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            return run_build(args)
+        return run_check(args)
+    except BuildFailed as exc:
+        print_diagnostics(exc.diagnostics)
+        errors = sum(d.severity == "error" for d in exc.diagnostics)
+        print(f"build failed: {errors} error(s); the previous output was left untouched", file=sys.stderr)
+        return 1
+    except (UsageError, OutputError) as exc:
+        print(f"liaoning-site: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        # I/O failures (disk full, permissions) are not content mistakes: one clear line, no traceback.
+        print(f"liaoning-site: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Config stage: `content/site.yml` (plus command-line overrides) -> frozen `SiteConfig`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import diagnostics as msg
+from .diagnostics import Diagnostics, Position
+from .schema import Fields, read_int, read_mapping_list, read_str
+from .sourcefile import read_text
+from .yamlsource import parse_yaml
+
+SITE_FILE = "content/site.yml"
+SITE_KEYS = ("title", "description", "base_url", "language", "page_size", "navigation", "footer", "theme")
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    title: str
+    url: str  # site-relative, starting with "/"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Everything site-wide that later stages need, already checked."""
+
+    source_dir: Path
+    title: str
+    description: str
+    base_url: str  # absolute, ends with "/"
+    language: str
+    page_size: int
+    navigation: tuple[NavItem, ...]
+    footer: str
+    # Where templates/ and static/ are looked up after the source's own (a shared theme).
+    theme_dir: Path | None
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: "/" at a domain root, "/szsy/" under a sub-path."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        dirs = [self.source_dir / "templates"]
+        if self.theme_dir is not None:
+            dirs.append(self.theme_dir / "templates")
+        return tuple(d for d in dirs if d.is_dir())
+
+    @property
+    def static_dirs(self) -> tuple[Path, ...]:
+        """Static folders, lowest priority first: the site's own files override the theme's."""
+        dirs = []
+        if self.theme_dir is not None:
+            dirs.append(self.theme_dir / "static")
+        dirs.append(self.source_dir / "static")
+        return tuple(d for d in dirs if d.is_dir())
+
+
+def normalize_base_url(url: str) -> str | None:
+    """`https://host/sub` -> `https://host/sub/`; None when it is not an absolute http(s) URL."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        return None
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def load_config(source_dir: Path, diagnostics: Diagnostics, base_url: str | None = None) -> SiteConfig | None:
+    """Read and check site.yml; `base_url` from the command line wins over the file's."""
+    text = read_text(source_dir / SITE_FILE, SITE_FILE, diagnostics)
+    if text is None:
+        return None
+    doc = parse_yaml(text, SITE_FILE, diagnostics)
+    if doc is None:
+        return None
+    if not isinstance(doc.data, dict):
+        diagnostics.error(SITE_FILE, doc.start, msg.expected("a mapping of settings (`key: value` lines)", doc.data))
+        return None
+    fields = Fields(doc, SITE_FILE, diagnostics)
+    fields.warn_unknown_keys(SITE_KEYS)
+    title = read_str(fields, "title", required=True)
+    url = _read_base_url(fields, base_url, diagnostics)
+    navigation = _read_navigation(fields)
+    theme_dir = _read_theme(fields, source_dir)
+    config = SiteConfig(
+        source_dir=source_dir,
+        title=title or "",
+        description=read_str(fields, "description") or "",
+        base_url=url or "",
+        language=read_str(fields, "language") or "zh-CN",
+        page_size=read_int(fields, "page_size", default=10),
+        navigation=navigation,
+        footer=read_str(fields, "footer") or "",
+        theme_dir=theme_dir,
+    )
+    return config if title and url else None
+
+
+def _read_base_url(fields: Fields, override: str | None, diagnostics: Diagnostics) -> str | None:
+    if override is not None:
+        url = normalize_base_url(override)
+        if url is None:
+            diagnostics.error("--base-url", Position(), msg.expected("an absolute URL like https://example.org/szsy/", override))
+        return url
+    raw = read_str(fields, "base_url", required=True)
+    if raw is None:
+        return None
+    url = normalize_base_url(raw)
+    if url is None:
+        fields.error("base_url", msg.expected("an absolute URL like https://example.org/szsy/", raw))
+    return url
+
+
+def _read_navigation(fields: Fields) -> tuple[NavItem, ...]:
+    items = []
+    for item in read_mapping_list(fields, "navigation"):
+        item.warn_unknown_keys(("title", "url"))
+        title = read_str(item, "title", required=True)
+        url = read_str(item, "url", required=True)
+        if url is not None and not url.startswith("/"):
+            item.error("url", msg.expected("a site path starting with `/`, like /archive/", url))
+            continue
+        if title and url:
+            items.append(NavItem(title, url))
+    return tuple(items)
+
+
+def _read_theme(fields: Fields, source_dir: Path) -> Path | None:
+    raw = read_str(fields, "theme")
+    if raw is None:
+        return None
+    theme = (source_dir / raw).resolve()
+    if not theme.is_dir():
+        fields.error("theme", f"theme folder {raw!r} does not exist (resolved to {theme})")
+        return None
+    return theme

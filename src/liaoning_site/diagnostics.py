@@ -1,0 +1,134 @@
+"""Diagnostics: the problems every stage reports, collected and printed the same way.
+
+Stages add `Diagnostic`s to one `Diagnostics` collector instead of raising, so a
+run reports every content mistake at once. `BuildFailed` is raised by the build
+driver only after a stage finished with errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A 1-based line and column inside a source file."""
+
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem, tied to a file (relative to the site root) and a position."""
+
+    path: str
+    line: int
+    col: int
+    severity: str  # "error" or "warning"
+    message: str
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.col, self.message)
+
+
+@dataclass
+class Diagnostics:
+    """Collects the problems of a run; ordering is applied only when they are read."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: str, pos: Position, message: str) -> None:
+        self.items.append(Diagnostic(path, pos.line, pos.col, "error", message))
+
+    def warning(self, path: str, pos: Position, message: str) -> None:
+        self.items.append(Diagnostic(path, pos.line, pos.col, "warning", message))
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        self.items.extend(other)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return sorted((d for d in self.items if d.severity == "error"), key=Diagnostic.sort_key)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return sorted((d for d in self.items if d.severity == "warning"), key=Diagnostic.sort_key)
+
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=Diagnostic.sort_key)
+
+
+class BuildFailed(Exception):
+    """Raised by the build driver when a stage reported errors; carries them all."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__(f"{len(diagnostics)} error(s)")
+        self.diagnostics = diagnostics
+
+
+# --- Message helpers: one wording per problem, so the same mistake always reads the same.
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Return ' (did you mean `x`?)' for the closest choice, or ''."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{matches[0]}`?)" if matches else ""
+
+
+def one_of(choices: Iterable[str]) -> str:
+    return ", ".join(f"`{c}`" for c in choices)
+
+
+def unknown_key(key: str, known: Iterable[str]) -> str:
+    return f"unknown key `{key}`{suggest(key, known)}; it is ignored"
+
+
+def missing_key(key: str) -> str:
+    return f"missing required key `{key}`"
+
+
+def empty_value(key: str) -> str:
+    return f"`{key}` is empty; give it a value"
+
+
+def expected(what: str, found: object) -> str:
+    return f"expected {what}, found {found!r}"
+
+
+def unknown_value(kind: str, value: object, allowed: Iterable[str]) -> str:
+    allowed = list(allowed)
+    hint = suggest(str(value), allowed)
+    return f"unknown {kind} {value!r}{hint}; allowed: {one_of(allowed)}"
+
+
+def duplicate_url(url: str, other: str) -> str:
+    return f"URL {url} is also produced by {other}; give one of them another `slug`"
+
+
+def no_front_matter() -> str:
+    return "missing front matter: the file must start with a `---` line, then `key: value` lines, then `---`"
+
+
+def unclosed_front_matter() -> str:
+    return "front matter never closes: add a line `---` after the last `key: value` line"
+
+
+def outside_source(target: str) -> str:
+    return f"this is a link to {target}, outside the site folder; copy the file in instead"
+
+
+def unsafe_slug(slug: str, better: str = "") -> str:
+    hint = f", e.g. `{better}`" if better else ""
+    return (
+        f"slug {slug!r} is not a single safe URL segment: use lower-case letters, digits and "
+        f"single hyphens{hint}"
+    )

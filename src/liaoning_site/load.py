@@ -1,0 +1,137 @@
+"""Load stage: the files under content/ and static/ -> raw records with positions (`Sources`).
+
+Nothing here knows what a field means; it only finds files, decodes them, splits front
+matter from body and parses YAML, reporting every file it cannot read at its position.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import diagnostics as msg
+from .config import SiteConfig
+from .diagnostics import Diagnostics, Position
+from .sourcefile import read_text
+from .yamlsource import LocatedYaml, parse_yaml
+
+CAMPAIGN_FILE = "content/campaign.yml"
+# Collections under content/: folder name -> kind of document, and whether sub-folders count.
+COLLECTIONS = (("scenarios", "scenario", False), ("articles", "article", True), ("pages", "page", False))
+
+
+@dataclass(frozen=True, slots=True)
+class RawDoc:
+    """One Markdown source: its front matter (with positions) and its body."""
+
+    kind: str  # "scenario" | "article" | "page"
+    rel: str  # path relative to the site root, with "/" separators
+    path: Path
+    meta: LocatedYaml
+    body: str
+    body_line: int  # file line on which the body starts (1-based)
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    rel: str  # path inside the output folder
+    path: Path
+    origin: str  # path relative to the site root (or theme), for diagnostics
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    campaign: LocatedYaml | None
+    docs: tuple[RawDoc, ...]
+    static: tuple[StaticFile, ...]
+
+
+def load_sources(config: SiteConfig, diagnostics: Diagnostics) -> Sources:
+    """Read campaign.yml, every Markdown document and the list of static files."""
+    root = config.source_dir
+    campaign = _load_campaign(root, diagnostics)
+    docs: list[RawDoc] = []
+    for folder, kind, recursive in COLLECTIONS:
+        for path in _markdown_files(root / "content" / folder, recursive):
+            rel = path.relative_to(root).as_posix()
+            if _escapes(path, root, rel, diagnostics):
+                continue
+            doc = load_document(path, rel, kind, diagnostics)
+            if doc is not None:
+                docs.append(doc)
+    return Sources(campaign, tuple(docs), tuple(_static_files(config, diagnostics)))
+
+
+def load_document(path: Path, rel: str, kind: str, diagnostics: Diagnostics) -> RawDoc | None:
+    """Read one Markdown file and split it into front matter and body."""
+    text = read_text(path, rel, diagnostics)
+    if text is None:
+        return None
+    return parse_document(text, rel, kind, path, diagnostics)
+
+
+def parse_document(text: str, rel: str, kind: str, path: Path, diagnostics: Diagnostics) -> RawDoc | None:
+    """Split `---` front matter from the body; pure, so it is testable without files."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        diagnostics.error(rel, Position(1, 1), msg.no_front_matter())
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        diagnostics.error(rel, Position(1, 1), msg.unclosed_front_matter())
+        return None
+    meta = parse_yaml("\n".join(lines[1:end]), rel, diagnostics, line_offset=1)
+    if meta is None:
+        return None
+    if meta.data is None:
+        meta = LocatedYaml(data={}, start=Position(2, 1))
+    if not isinstance(meta.data, dict):
+        diagnostics.error(rel, meta.start, msg.expected("front matter of `key: value` lines", meta.data))
+        return None
+    body = "\n".join(lines[end + 1 :])
+    return RawDoc(kind, rel, path, meta, body, end + 2)
+
+
+def _load_campaign(root: Path, diagnostics: Diagnostics) -> LocatedYaml | None:
+    text = read_text(root / CAMPAIGN_FILE, CAMPAIGN_FILE, diagnostics)
+    return None if text is None else parse_yaml(text, CAMPAIGN_FILE, diagnostics)
+
+
+def _markdown_files(folder: Path, recursive: bool) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = folder.rglob("*.md") if recursive else folder.glob("*.md")
+    # Sorted so that every run reports and numbers things in the same order.
+    return sorted(p for p in found if p.is_file() and not _is_hidden(p.relative_to(folder)))
+
+
+def _is_hidden(rel: Path) -> bool:
+    return any(part.startswith((".", "_")) or part.endswith("~") for part in rel.parts)
+
+
+def _escapes(path: Path, root: Path, rel: str, diagnostics: Diagnostics) -> bool:
+    """A symlink that leads outside the site would publish files the editor never meant to."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        diagnostics.error(rel, Position(), msg.outside_source(str(path.resolve())))
+        return True
+    return False
+
+
+def _static_files(config: SiteConfig, diagnostics: Diagnostics) -> list[StaticFile]:
+    files: dict[str, StaticFile] = {}
+    for folder in config.static_dirs:
+        base = folder.parent
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith(".") or name.endswith("~"):
+                    continue
+                path = Path(dirpath) / name
+                rel = path.relative_to(folder).as_posix()
+                origin = path.relative_to(base).as_posix()
+                if _escapes(path, base, origin, diagnostics):
+                    continue
+                # Later folders (the site's own) override earlier ones (the theme's) on purpose.
+                files[rel] = StaticFile(rel, path, origin)
+    return [files[k] for k in sorted(files)]

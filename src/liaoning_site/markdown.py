@@ -1,0 +1,130 @@
+"""Markdown -> HTML for one document: extensions, Chinese heading ids, link rewriting, summary text.
+
+One `MarkdownRenderer` is reused for every document (building a Markdown instance costs
+more than converting a short article); `reset()` between documents keeps them independent.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from xml.etree import ElementTree as etree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "toc", "sane_lists")
+SUMMARY_LIMIT = 120
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'.][A-Za-z0-9]+)*")
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_TAGS = re.compile(r"<[^>]+>")
+_FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*"><a [^>]*>\d+</a></sup>')
+
+
+def heading_id(value: str, separator: str = "-") -> str:
+    """A readable id that keeps Chinese: `数字化转型：新机遇` -> `数字化转型-新机遇`.
+
+    Python-Markdown's default slugify drops every non-ASCII character, leaving Chinese
+    headings with empty ids; HTML allows any non-space characters, and browsers show
+    them readably in the address bar.
+    """
+    value = unicodedata.normalize("NFKC", value).lower()
+    words = re.findall(r"[^\W_]+", value)
+    return separator.join(words) or "section"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    html: str
+    toc: tuple[tuple[str, str, int], ...]  # (id, title, level) for h2/h3
+    summary: str  # plain text of the first paragraph, shortened
+    reading_minutes: int
+
+
+class _LinkRewriter(Treeprocessor):
+    """Turn relative `.md` links and site paths into URLs under the site's base path."""
+
+    def __init__(self, md: markdown.Markdown, base_path: str):
+        super().__init__(md)
+        self.base_path = base_path
+        self.links: dict[str, str] = {}
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            attr = {"a": "href", "img": "src"}.get(element.tag)
+            if attr is None:
+                continue
+            value = element.get(attr)
+            if value is None:
+                continue
+            if value in self.links:
+                element.set(attr, self.base_path + self.links[value])
+            elif value.startswith("/") and not value.startswith("//"):
+                element.set(attr, self.base_path + value[1:])
+
+
+class _SiteLinks(Extension):
+    def __init__(self, base_path: str):
+        super().__init__()
+        self.base_path = base_path
+        self.processor: _LinkRewriter | None = None
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        self.processor = _LinkRewriter(md, self.base_path)
+        md.treeprocessors.register(self.processor, "site_links", 5)
+
+
+class MarkdownRenderer:
+    """Converts document bodies; the same configuration for every document of a build."""
+
+    def __init__(self, base_path: str):
+        self._links = _SiteLinks(base_path)
+        self._md = markdown.Markdown(
+            extensions=[*EXTENSIONS, self._links],
+            extension_configs={"toc": {"slugify": heading_id, "toc_depth": "2-3"}},
+            output_format="html",
+        )
+
+    def render(self, body: str, links: dict[str, str]) -> RenderedBody:
+        md = self._md
+        md.reset()
+        assert self._links.processor is not None
+        self._links.processor.links = links
+        body_html = md.convert(body)
+        toc = tuple(_flatten(getattr(md, "toc_tokens", [])))
+        return RenderedBody(body_html, toc, summarize(body_html), reading_minutes(body_html))
+
+
+def _flatten(tokens: list[dict]) -> list[tuple[str, str, int]]:
+    out = []
+    for token in tokens:
+        out.append((token["id"], html.unescape(_TAGS.sub("", token["name"])), token["level"]))
+        out.extend(_flatten(token.get("children", [])))
+    return out
+
+
+def plain_text(fragment: str) -> str:
+    return html.unescape(_TAGS.sub("", _FOOTNOTE_REF.sub("", fragment))).strip()
+
+
+def summarize(body_html: str, limit: int = SUMMARY_LIMIT) -> str:
+    """The first paragraph as plain text, cut at a sentence end when it is too long."""
+    match = _FIRST_PARAGRAPH.search(body_html)
+    text = " ".join(plain_text(match.group(1)).split()) if match else ""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(p) for p in "。！？；")
+    return cut[: end + 1] if end >= limit // 2 else cut.rstrip("，、：；") + "……"
+
+
+def reading_minutes(body_html: str) -> int:
+    """About 400 Chinese characters or 200 Latin words a minute; never less than one."""
+    text = plain_text(body_html)
+    han = len(_HAN.findall(text))
+    words = len(_LATIN_WORD.findall(_HAN.sub(" ", text)))
+    return max(1, round(han / 400 + words / 200))

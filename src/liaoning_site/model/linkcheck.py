@@ -1,0 +1,104 @@
+"""Check every link and image in the documents' bodies and decide what each one points to.
+
+Relative `.md` links become the target's page URL; other relative files (images, PDFs)
+are copied next to the page that uses them; site paths (`/archive/`) must name an output.
+Each problem is reported at the link's own line and column.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Protocol
+from urllib.parse import urlsplit
+
+from ..config import SiteConfig
+from ..diagnostics import Diagnostics
+from ..validate import find_image
+from .links import Reference, find_references, is_local, resolve
+from .urls import Route
+
+
+class Document(Protocol):
+    source: str
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file copied into the output as it is."""
+
+    path: Path
+    output: str
+    origin: str  # source file that brought it in, for diagnostics
+
+
+def check_links(
+    documents: Iterable[Document],
+    routes: dict[str, Route],
+    all_sources: set[str],
+    config: SiteConfig,
+    diagnostics: Diagnostics,
+) -> tuple[dict[str, dict[str, str]], tuple[Asset, ...]]:
+    """Return, per document, {target as written -> site path}, plus the files to copy."""
+    links: dict[str, dict[str, str]] = {}
+    assets: list[Asset] = []
+    for doc in documents:
+        mapping: dict[str, str] = {}
+        for ref in find_references(doc.body, doc.body_line):
+            if ref.is_image and not ref.text.strip():
+                diagnostics.error(doc.source, ref.position, f"image {ref.target!r} has no alt text: write `![what it shows]({ref.target})`")
+            if not is_local(ref.target):
+                continue
+            target, fragment = resolve(doc.source, ref.target)
+            suffix = f"#{fragment}" if fragment else ""
+            if target.endswith(".md"):
+                path = _page_link(doc.source, ref, target, routes, all_sources, diagnostics)
+                if path is not None:
+                    mapping[ref.target] = path + suffix
+                continue
+            asset = _file_link(doc, ref, target, routes[doc.source], config, diagnostics)
+            if asset is not None:
+                assets.append(asset)
+                mapping[ref.target] = asset.output + suffix
+        links[doc.source] = mapping
+    return links, tuple(assets)
+
+
+def _page_link(source, ref: Reference, target: str, routes, all_sources, diagnostics) -> str | None:
+    if target in routes:
+        return routes[target].path
+    if target in all_sources:
+        diagnostics.error(source, ref.position, f"link to {target}, which is not published in this build (a draft, or dated in the future)")
+    else:
+        diagnostics.error(source, ref.position, f"link to {target}, which does not exist; check the file name and the `../` parts")
+    return None
+
+
+def _file_link(doc: Document, ref: Reference, target: str, route: Route, config: SiteConfig, diagnostics) -> Asset | None:
+    beside = config.source_dir / posixpath.dirname(doc.source)
+    written = urlsplit(ref.target).path
+    found = find_image(written, beside, config)
+    if found is None:
+        kind = "image" if ref.is_image else "file"
+        diagnostics.error(doc.source, ref.position, f"{kind} {ref.target!r} not found beside {doc.source} or under static/")
+        return None
+    path, static_output = found
+    # A file beside the document is published next to the document's page.
+    return Asset(path, static_output or route.path + path.name, doc.source)
+
+
+def check_site_paths(documents: Iterable[Document], outputs: set[str], config: SiteConfig, diagnostics: Diagnostics) -> None:
+    """Links written as site paths (`/archive/`) must lead to a page or file the build writes."""
+    for doc in documents:
+        for ref in find_references(doc.body, doc.body_line):
+            parts = urlsplit(ref.target)
+            if parts.scheme or parts.netloc or not ref.target.startswith("/"):
+                continue
+            path = parts.path.lstrip("/")
+            if path == "" or path.endswith("/"):
+                path += "index.html"
+            if path not in outputs:
+                diagnostics.error(doc.source, ref.position, f"link to {parts.path}, which is not a page of this site")

@@ -1,0 +1,217 @@
+"""The `Site`: what is published, every page's route, the article lists, and checked links.
+
+Built once from validated content and frozen; renderers only read it. Everything that
+could make two outputs collide or a link dangle is found here, before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..campaign import Campaign
+from ..config import SiteConfig
+from ..diagnostics import Diagnostics, Position
+from ..load import StaticFile
+from ..validate import SHANGHAI, Article, Content, Page, Scenario
+from . import urls
+from .linkcheck import Asset, check_links, check_site_paths
+from .pagination import Pager, paginate
+from .taxonomy import TAXONOMIES, Term, collect_terms
+from .urls import Route
+
+HOME_LATEST = 6
+RELATED_COUNT = 3
+FRONT_MATTER_KEY = {"tags": "tags", "regions": "region", "groups": "groups"}
+
+
+@dataclass(frozen=True, slots=True)
+class Publishing:
+    """What a build shows: `build` hides drafts, future and expired articles; preview shows all."""
+
+    drafts: bool = False
+    future: bool = False
+    expired: bool = False
+    as_of: dt.datetime | None = None  # None: now, in Asia/Shanghai
+    preview: bool = False
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    campaign: Campaign
+    now: dt.datetime
+    preview: bool
+    scenarios: tuple[Scenario, ...]
+    articles: tuple[Article, ...]  # newest first
+    pages: tuple[Page, ...]
+    routes: dict[str, Route]  # source file -> route of its page
+    scenario_pagers: dict[str, tuple[Pager[Article], ...]]
+    taxonomies: dict[str, tuple[Term, ...]]
+    term_pagers: dict[tuple[str, str], tuple[Pager[Article], ...]]
+    related: dict[str, tuple[Article, ...]]
+    links: dict[str, dict[str, str]]  # source -> {target as written -> site path}
+    covers: dict[str, str]  # article source -> site path of its cover image
+    assets: tuple[Asset, ...]  # static files and files referenced beside a document
+    unpublished: frozenset[str]  # sources shown only because drafts/future are included
+
+    @property
+    def latest(self) -> tuple[Article, ...]:
+        return self.articles[:HOME_LATEST]
+
+
+def build_site_model(
+    config: SiteConfig,
+    campaign: Campaign,
+    content: Content,
+    static: tuple[StaticFile, ...],
+    publishing: Publishing,
+    diagnostics: Diagnostics,
+) -> Site | None:
+    """Decide what is published and where; None (with diagnostics) on collisions or broken links."""
+    before = len(diagnostics.errors)
+    now = publishing.as_of or dt.datetime.now(SHANGHAI)
+    articles, unpublished = _select_articles(content.articles, publishing, now)
+    pages = tuple(p for p in content.pages if publishing.drafts or not p.draft)
+    unpublished |= {p.source for p in pages if p.draft}
+    routes = _routes(content.scenarios, articles, pages)
+    by_scenario = {s.slug: tuple(a for a in articles if s.slug in a.scenarios) for s in content.scenarios}
+    taxonomies = {kind: collect_terms(kind, articles) for kind in TAXONOMIES}
+    size = config.page_size
+    scenario_pagers = {slug: paginate(items, size, lambda n, s=slug: urls.scenario(s, n)) for slug, items in by_scenario.items()}
+    term_pagers = {
+        (kind, t.slug): paginate(t.articles, size, lambda n, k=kind, s=t.slug: urls.term(k, s, n))
+        for kind, terms in taxonomies.items()
+        for t in terms
+    }
+    all_sources = {a.source for a in content.articles} | {p.source for p in content.pages}
+    documents = (*content.scenarios, *articles, *pages)
+    links, assets = check_links(documents, routes, all_sources, config, diagnostics)
+    assets += tuple(Asset(f.path, f.rel, f.origin) for f in static)
+    # A cover beside its article is published next to the article's page.
+    covers = {a.source: a.cover.output or routes[a.source].path + a.cover.path.name for a in articles if a.cover}
+    assets += tuple(Asset(a.cover.path, covers[a.source], a.source) for a in articles if a.cover)
+    _check_terms(taxonomies, diagnostics)
+    outputs = _check_outputs(content.scenarios, articles, pages, routes, scenario_pagers, term_pagers, taxonomies, assets, diagnostics)
+    check_site_paths(documents, set(outputs), config, diagnostics)
+    if len(diagnostics.errors) > before:
+        return None
+    return Site(
+        config=config,
+        campaign=campaign,
+        now=now,
+        preview=publishing.preview,
+        scenarios=content.scenarios,
+        articles=articles,
+        pages=pages,
+        routes=routes,
+        scenario_pagers=scenario_pagers,
+        taxonomies=taxonomies,
+        term_pagers=term_pagers,
+        related=_related(articles, taxonomies["tags"]),
+        links=links,
+        covers=covers,
+        assets=_unique_assets(assets),
+        unpublished=frozenset(unpublished),
+    )
+
+
+def _select_articles(
+    articles: tuple[Article, ...], publishing: Publishing, now: dt.datetime
+) -> tuple[tuple[Article, ...], set[str]]:
+    shown, unpublished = [], set()
+    for article in articles:
+        future = article.date > now
+        expired = article.expires is not None and article.expires <= now
+        if (article.draft and not publishing.drafts) or (future and not publishing.future):
+            continue
+        if expired and not publishing.expired:
+            continue
+        if article.draft or future:
+            unpublished.add(article.source)
+        shown.append(article)
+    # Newest first; the slug breaks ties so the order never depends on file-system order.
+    shown.sort(key=lambda a: (-a.date.timestamp(), a.slug))
+    return tuple(shown), unpublished
+
+
+def _routes(scenarios: tuple[Scenario, ...], articles: tuple[Article, ...], pages: tuple[Page, ...]) -> dict[str, Route]:
+    routes = {s.source: urls.scenario(s.slug) for s in scenarios}
+    routes.update({a.source: urls.article(a.slug) for a in articles})
+    routes.update({p.source: urls.page(p.slug) for p in pages})
+    return routes
+
+
+def _check_terms(taxonomies: dict[str, tuple[Term, ...]], diagnostics: Diagnostics) -> None:
+    """Two different terms with the same pinyin (homophones) would share one page: refuse."""
+    for kind, terms in taxonomies.items():
+        seen: dict[str, Term] = {}
+        for term in terms:
+            article = term.articles[0]
+            where = article.positions.get(FRONT_MATTER_KEY[kind], Position())
+            if not term.slug:
+                diagnostics.error(article.source, where, f"cannot make a URL from {term.name!r}; use letters, digits or Chinese characters")
+            elif term.slug in seen:
+                other = seen[term.slug]
+                diagnostics.error(
+                    article.source, where,
+                    f"{term.name!r} and {other.name!r} (in {other.articles[0].source}) both become "
+                    f"/{kind}/{term.slug}/; rename one of them",
+                )
+            else:
+                seen[term.slug] = term
+
+
+def _check_outputs(scenarios, articles, pages, routes, scenario_pagers, term_pagers, taxonomies, assets, diagnostics) -> dict[str, str]:
+    """Map every output file to its owner; two owners of one file is an error naming both."""
+    owners: dict[str, tuple[str, Position, object]] = {}
+
+    def claim(output: str, owner: str, where: Position = Position(), identity: object = None) -> None:
+        # The same file referenced from two documents is one output, not a collision.
+        identity = identity or owner
+        if output in owners and owners[output][2] != identity:
+            other, other_where, _ = owners[output]
+            url = "/" + output.removesuffix("index.html")
+            diagnostics.error(owner, where, f"URL {url} is also produced by {other}; give one of them another `slug`")
+            if not other.startswith("("):
+                diagnostics.error(other, other_where, f"URL {url} is also produced by {owner}; give one of them another `slug`")
+            return
+        owners.setdefault(output, (owner, where, identity))
+
+    generated = [urls.home(), urls.archive(), urls.feed(), urls.sitemap(), urls.robots(), urls.not_found()]
+    generated += [urls.taxonomy(kind) for kind in taxonomies]
+    generated += [p.route for pagers in (*scenario_pagers.values(), *term_pagers.values()) for p in pagers[1:]]
+    generated += [p[0].route for p in term_pagers.values()]
+    generated += [urls.scenario_feed(s.slug) for s in scenarios]
+    for route in generated:
+        claim(route.output, f"(the generated page /{route.path})")
+    for doc in (*scenarios, *articles, *pages):
+        claim(routes[doc.source].output, doc.source, doc.positions["slug"])
+    for asset in assets:
+        claim(asset.output, asset.origin, identity=asset.path)
+    return {k: v[0] for k, v in owners.items()}
+
+
+def _related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> dict[str, tuple[Article, ...]]:
+    """Up to 3 articles sharing a tag, nearest in date first; linear in the number of articles."""
+    index_in = {t.name: {a.source: i for i, a in enumerate(t.articles)} for t in tags}
+    by_name = {t.name: t.articles for t in tags}
+    related: dict[str, tuple[Article, ...]] = {}
+    for article in articles:
+        picked: dict[str, Article] = {}
+        for distance in range(1, RELATED_COUNT + 1):
+            for tag in article.tags:
+                members, i = by_name[tag], index_in[tag][article.source]
+                for j in (i - distance, i + distance):
+                    if 0 <= j < len(members) and len(picked) < RELATED_COUNT:
+                        picked.setdefault(members[j].source, members[j])
+        related[article.source] = tuple(sorted(picked.values(), key=lambda a: (-a.date.timestamp(), a.slug)))
+    return related
+
+
+def _unique_assets(assets: tuple[Asset, ...]) -> tuple[Asset, ...]:
+    seen: dict[str, Asset] = {}
+    for asset in assets:
+        seen.setdefault(asset.output, asset)
+    return tuple(seen[k] for k in sorted(seen))
+

@@ -1,0 +1,82 @@
+"""The one place that decides URLs and output paths; every page kind has one function here.
+
+A `Route.path` is relative to the site's base path ("" is the home page, "articles/x/" an
+article); `Route.output` is the file inside the output folder. Both leave room for a
+language prefix (`zh-hant/...`) to be put in front later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    path: str
+    output: str
+
+
+def _dir(path: str) -> Route:
+    return Route(path, path + "index.html")
+
+
+def paged(path: str, number: int) -> Route:
+    """Page 1 lives at the list's own URL, later pages at `page/<n>/` below it."""
+    return _dir(path if number == 1 else f"{path}page/{number}/")
+
+
+def home(number: int = 1) -> Route:
+    return paged("", number)
+
+
+def article(slug: str) -> Route:
+    return _dir(f"articles/{slug}/")
+
+
+def scenario(slug: str, number: int = 1) -> Route:
+    return paged(f"scenarios/{slug}/", number)
+
+
+def scenario_feed(slug: str) -> Route:
+    return Route(f"scenarios/{slug}/feed.xml", f"scenarios/{slug}/feed.xml")
+
+
+def taxonomy(kind: str) -> Route:
+    """Index of a taxonomy: kind is "tags", "regions" or "groups"."""
+    return _dir(f"{kind}/")
+
+
+def term(kind: str, slug: str, number: int = 1) -> Route:
+    return paged(f"{kind}/{slug}/", number)
+
+
+def archive() -> Route:
+    return _dir("archive/")
+
+
+def page(slug: str) -> Route:
+    return _dir(f"{slug}/")
+
+
+def search() -> Route:
+    return _dir("search/")
+
+
+def feed() -> Route:
+    return Route("feed.xml", "feed.xml")
+
+
+def sitemap() -> Route:
+    return Route("sitemap.xml", "sitemap.xml")
+
+
+def robots() -> Route:
+    return Route("robots.txt", "robots.txt")
+
+
+def not_found() -> Route:
+    return Route("404.html", "404.html")
+
+
+def asset(rel: str) -> Route:
+    return Route(rel, rel)

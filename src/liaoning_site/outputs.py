@@ -1,0 +1,11 @@
+"""`OutputFile`: one file of the built site, as bytes, produced by the render-stage modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    output: str  # path inside the output folder, "/"-separated
+    data: bytes

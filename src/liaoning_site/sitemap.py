@@ -1,0 +1,45 @@
+"""sitemap.xml and robots.txt: `Site` -> `OutputFile`, pure. Lists every public HTML page once."""
+
+from __future__ import annotations
+
+from typing import Iterator
+from xml.sax.saxutils import escape
+
+from .model import Site, urls
+from .outputs import OutputFile
+from .views import iso
+
+
+def sitemap_entries(site: Site) -> Iterator[tuple[str, str]]:
+    """(site path, last modified) for each page a search engine should know; no 404, no drafts."""
+    newest = iso(max((a.updated or a.date for a in site.articles), default=site.now))
+    yield urls.home().path, newest
+    for scenario in site.scenarios:
+        for pager in site.scenario_pagers[scenario.slug]:
+            yield pager.route.path, newest
+    for article in site.articles:
+        if article.source not in site.unpublished:
+            yield site.routes[article.source].path, iso(article.updated or article.date)
+    for kind, terms in site.taxonomies.items():
+        yield urls.taxonomy(kind).path, newest
+        for term in terms:
+            for pager in site.term_pagers[(kind, term.slug)]:
+                yield pager.route.path, newest
+    yield urls.archive().path, newest
+    for page in site.pages:
+        if page.source not in site.unpublished:
+            yield site.routes[page.source].path, ""
+
+
+def render_sitemap(site: Site) -> OutputFile:
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path, lastmod in sitemap_entries(site):
+        modified = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        lines.append(f"  <url><loc>{escape(site.config.base_url + path)}</loc>{modified}</url>")
+    lines.append("</urlset>\n")
+    return OutputFile(urls.sitemap().output, "\n".join(lines).encode("utf-8"))
+
+
+def render_robots(site: Site) -> OutputFile:
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}{urls.sitemap().path}\n"
+    return OutputFile(urls.robots().output, text.encode("utf-8"))

@@ -1,0 +1,296 @@
+"""Validate stage: `RawDoc` front matter -> typed, frozen `Scenario`, `Article` and `Page` records.
+
+Every field is read with a reader from `schema`, so all mistakes of all files are reported
+in one pass, each at the exact line and column of the key or value that is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+from zoneinfo import ZoneInfo
+
+from . import diagnostics as msg
+from .campaign import Campaign, Figure, read_figures
+from .config import SiteConfig
+from .diagnostics import Diagnostics, Position
+from .load import RawDoc
+from .schema import Fields, read_bool, read_date, read_int, read_mapping, read_str, read_str_list
+from .slugs import is_safe_slug, make_slug
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CITIES = ("沈阳", "大连", "鞍山", "抚顺", "本溪", "丹东", "锦州", "营口", "阜新", "辽阳", "盘锦", "铁岭", "朝阳", "葫芦岛")
+PROVINCE = "全省"
+REGIONS = tuple(c + "市" for c in CITIES) + (PROVINCE,)
+GROUPS = ("农民", "妇女", "残疾人", "老年人", "学生", "退役军人")
+KINDS = ("case-study", "news")
+ARTICLE_KEYS = (
+    "title", "date", "scenarios", "summary", "kind", "line", "region", "groups", "organization",
+    "author", "tags", "figures", "cover", "cover_alt", "source", "slug", "draft", "updated", "expires",
+)
+SCENARIO_KEYS = ("title", "slug", "order", "summary")
+PAGE_KEYS = ("title", "slug", "summary", "draft")
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    path: Path  # file on disk
+    output: str  # path inside the output folder, "/"-separated, no leading slash
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    source: str
+    slug: str
+    title: str
+    order: int
+    summary: str
+    body: str
+    body_line: int
+    positions: Mapping[str, Position]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    source: str
+    slug: str
+    title: str
+    summary: str | None
+    draft: bool
+    body: str
+    body_line: int
+    positions: Mapping[str, Position]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    source: str
+    slug: str
+    title: str
+    date: dt.datetime  # aware
+    scenarios: tuple[str, ...]
+    summary: str | None
+    kind: str
+    line: str | None
+    region: str | None
+    groups: tuple[str, ...]
+    organization: str | None
+    author: str | None
+    tags: tuple[str, ...]
+    figures: tuple[Figure, ...]
+    cover: Image | None
+    source_name: str | None
+    source_url: str | None
+    draft: bool
+    updated: dt.datetime | None
+    expires: dt.datetime | None
+    body: str
+    body_line: int
+    positions: Mapping[str, Position]  # where each top-level key was written, for later stages
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything the model needs, checked."""
+
+    scenarios: tuple[Scenario, ...]
+    articles: tuple[Article, ...]
+    pages: tuple[Page, ...]
+
+
+def validate_content(
+    docs: tuple[RawDoc, ...], campaign: Campaign | None, config: SiteConfig, diagnostics: Diagnostics
+) -> Content:
+    """Check all documents; scenarios first, since articles refer to them."""
+    scenarios = [s for d in docs if d.kind == "scenario" if (s := validate_scenario(d, diagnostics))]
+    known = tuple(s.slug for s in scenarios)
+    lines = tuple(line.slug for line in campaign.lines) if campaign else ()
+    articles = [
+        a for d in docs if d.kind == "article" if (a := validate_article(d, known, lines, config, diagnostics))
+    ]
+    pages = [p for d in docs if d.kind == "page" if (p := validate_page(d, diagnostics))]
+    return Content(tuple(sorted(scenarios, key=lambda s: (s.order, s.slug))), tuple(articles), tuple(pages))
+
+
+def validate_scenario(doc: RawDoc, diagnostics: Diagnostics) -> Scenario | None:
+    fields = _fields(doc, SCENARIO_KEYS, diagnostics)
+    before = len(diagnostics.errors)
+    title = read_str(fields, "title", required=True)
+    slug = _read_slug(fields, Path(doc.rel).stem)
+    order = read_int(fields, "order", default=100, minimum=0)
+    summary = read_str(fields, "summary") or ""
+    if len(diagnostics.errors) > before or not (title and slug):
+        return None
+    return Scenario(doc.rel, slug, title, order, summary, doc.body, doc.body_line, positions(doc))
+
+
+def validate_page(doc: RawDoc, diagnostics: Diagnostics) -> Page | None:
+    fields = _fields(doc, PAGE_KEYS, diagnostics)
+    before = len(diagnostics.errors)
+    title = read_str(fields, "title", required=True)
+    slug = _read_slug(fields, title or "")
+    summary = read_str(fields, "summary")
+    draft = read_bool(fields, "draft")
+    if len(diagnostics.errors) > before or not (title and slug):
+        return None
+    return Page(doc.rel, slug, title, summary, draft, doc.body, doc.body_line, positions(doc))
+
+
+def validate_article(
+    doc: RawDoc,
+    scenarios: tuple[str, ...],
+    lines: tuple[str, ...],
+    config: SiteConfig,
+    diagnostics: Diagnostics,
+) -> Article | None:
+    """Check one article's front matter against the contract; None if it has errors."""
+    fields = _fields(doc, ARTICLE_KEYS, diagnostics)
+    before = len(diagnostics.errors)
+    title = read_str(fields, "title", required=True)
+    date = _read_time(fields, "date", required=True)
+    kind = _read_choice(fields, "kind", KINDS, "kind") or "case-study"
+    source = read_mapping(fields, "source")
+    if source is not None:
+        source.warn_unknown_keys(("name", "url"))
+    article = Article(
+        source=doc.rel,
+        slug=_read_slug(fields, title or "") or "",
+        title=title or "",
+        date=date or dt.datetime.min.replace(tzinfo=SHANGHAI),
+        scenarios=_read_choices(fields, "scenarios", scenarios, "scenario", required=True),
+        summary=read_str(fields, "summary"),
+        kind=kind,
+        line=_read_choice(fields, "line", lines, "line of work"),
+        region=_read_region(fields),
+        groups=_read_choices(fields, "groups", GROUPS, "group"),
+        organization=read_str(fields, "organization"),
+        author=read_str(fields, "author"),
+        tags=tuple(dict.fromkeys(read_str_list(fields, "tags") or ())),
+        figures=tuple(read_figures(fields, "figures", with_note=False)),
+        cover=_read_cover(fields, doc, config),
+        source_name=read_str(source, "name", required=True) if source else None,
+        source_url=_read_url(source, "url") if source else None,
+        draft=read_bool(fields, "draft"),
+        updated=_read_time(fields, "updated"),
+        expires=_read_time(fields, "expires"),
+        body=doc.body,
+        body_line=doc.body_line,
+        positions=positions(doc),
+    )
+    return None if len(diagnostics.errors) > before else article
+
+
+def positions(doc: RawDoc) -> Mapping[str, Position]:
+    """Top-level key positions; the slug's falls back to the title's (where a derived slug comes from)."""
+    found = {str(path[0]): doc.meta.key_pos[path] for path in doc.meta.key_pos if len(path) == 1}
+    found.setdefault("slug", found.get("title", Position(1, 1)))
+    return found
+
+
+def _fields(doc: RawDoc, known: tuple[str, ...], diagnostics: Diagnostics) -> Fields:
+    fields = Fields(doc.meta, doc.rel, diagnostics)
+    fields.warn_unknown_keys(known)
+    return fields
+
+
+def _read_slug(fields: Fields, fallback_text: str) -> str | None:
+    """An explicit `slug` must already be safe; otherwise it is derived from `fallback_text`."""
+    explicit = read_str(fields, "slug")
+    if explicit is not None:
+        if not is_safe_slug(explicit):
+            fields.error("slug", msg.unsafe_slug(explicit, make_slug(explicit)))
+            return None
+        return explicit
+    slug = make_slug(fallback_text)
+    if fallback_text and not slug:
+        fields.error("title", f"cannot make a URL from the title {fallback_text!r}; add a `slug:` line")
+        return None
+    return slug
+
+
+def _read_time(fields: Fields, key: str, *, required: bool = False) -> dt.datetime | None:
+    """Dates become midnight in Asia/Shanghai; date-times without an offset are Shanghai time."""
+    value = read_date(fields, key, required=required)
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+
+
+def _read_choice(fields: Fields, key: str, allowed: tuple[str, ...], what: str) -> str | None:
+    value = read_str(fields, key)
+    if value is not None and value not in allowed:
+        fields.error(key, msg.unknown_value(what, value, allowed))
+        return None
+    return value
+
+
+def _read_choices(
+    fields: Fields, key: str, allowed: tuple[str, ...], what: str, *, required: bool = False
+) -> tuple[str, ...]:
+    values = read_str_list(fields, key, required=required) or []
+    good = []
+    for index, value in enumerate(values):
+        if value not in allowed:
+            fields.error_at((key, index), msg.unknown_value(what, value, allowed))
+        elif value not in good:
+            good.append(value)
+    return tuple(good)
+
+
+def _read_region(fields: Fields) -> str | None:
+    value = read_str(fields, "region")
+    if value is None:
+        return None
+    # Editors write both 大连 and 大连市; one spelling keeps one region page.
+    canonical = value if value in REGIONS else value + "市"
+    if canonical not in REGIONS:
+        fields.error("region", msg.unknown_value("region", value, REGIONS))
+        return None
+    return canonical
+
+
+def _read_url(fields: Fields, key: str) -> str | None:
+    url = read_str(fields, key)
+    if url is not None and not url.startswith(("http://", "https://")):
+        fields.error(key, msg.expected("an absolute URL starting with https://", url))
+        return None
+    return url
+
+
+def _read_cover(fields: Fields, doc: RawDoc, config: SiteConfig) -> Image | None:
+    cover = read_str(fields, "cover")
+    alt = read_str(fields, "cover_alt")
+    if cover is None:
+        return None
+    if alt is None:
+        fields.error("cover", "`cover` needs `cover_alt`: describe the image for readers who cannot see it", at_key=True)
+        return None
+    found = find_image(cover, doc.path.parent, config)
+    if found is None:
+        fields.error("cover", f"image {cover!r} not found beside the article or under static/")
+        return None
+    return Image(found[0], found[1], alt)
+
+
+def find_image(ref: str, beside: Path, config: SiteConfig) -> tuple[Path, str] | None:
+    """Resolve a file reference: beside the document first, then in static/ (output path kept).
+
+    Returns the file and its output path ("" when it sits beside the document, whose page
+    decides where it goes), or None when it does not exist inside the site.
+    """
+    if not ref.startswith("/"):
+        candidate = (beside / ref).resolve()
+        if candidate.is_file() and candidate.is_relative_to(config.source_dir.resolve()):
+            return candidate, ""
+    rel = ref.lstrip("/")
+    if not rel or ".." in Path(rel).parts:
+        return None
+    for folder in reversed(config.static_dirs):
+        if (folder / rel).is_file():
+            return folder / rel, rel
+    return None

@@ -1,0 +1,153 @@
+"""View dicts: the plain data templates see. Templates never get internal model objects.
+
+Everything shown to readers is prepared here: Chinese dates, URLs under the base path,
+labels, the Markdown HTML of each document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .markdown import RenderedBody
+from .model import Site
+from .model.taxonomy import TAXONOMIES, term_slug
+from .model import urls
+from .validate import SHANGHAI, Article
+
+KIND_LABELS = {"case-study": "典型案例", "news": "新闻动态"}
+
+
+def date_zh(value: dt.date | dt.datetime | None) -> str:
+    """`2025-06-12` -> `2025年6月12日`, in Shanghai time for date-times."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(SHANGHAI).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def iso(value: dt.datetime | None) -> str:
+    return value.astimezone(SHANGHAI).isoformat() if value else ""
+
+
+@dataclass(frozen=True)
+class Views:
+    """Builds view dicts for one site; `bodies` holds each document's rendered Markdown."""
+
+    site: Site
+    bodies: dict[str, RenderedBody]
+
+    def url(self, path: str) -> str:
+        return self.site.config.base_path + path
+
+    def absolute(self, path: str) -> str:
+        return self.site.config.base_url + path
+
+    def term_link(self, kind: str, name: str) -> dict[str, str]:
+        return {"name": name, "url": self.url(urls.term(kind, term_slug(kind, name)).path)}
+
+    def scenario_links(self, article: Article) -> list[dict[str, str]]:
+        titles = {s.slug: s.title for s in self.site.scenarios}
+        return [{"slug": s, "title": titles[s], "url": self.url(urls.scenario(s).path)} for s in article.scenarios]
+
+    def card(self, article: Article) -> dict[str, Any]:
+        body = self.bodies[article.source]
+        return {
+            "title": article.title,
+            "url": self.url(self.site.routes[article.source].path),
+            "date": date_zh(article.date),
+            "date_iso": iso(article.date),
+            "summary": article.summary or body.summary,
+            "kind": article.kind,
+            "kind_label": KIND_LABELS[article.kind],
+            "scenarios": self.scenario_links(article),
+            "region": self.term_link("regions", article.region) if article.region else None,
+            "unpublished": article.source in self.site.unpublished,
+        }
+
+    def article(self, article: Article) -> dict[str, Any]:
+        body = self.bodies[article.source]
+        lines = {line.slug: line for line in self.site.campaign.lines}
+        cover = article.cover
+        return {
+            **self.card(article),
+            "updated": date_zh(article.updated),
+            "updated_iso": iso(article.updated),
+            "line": {"slug": article.line, "title": lines[article.line].title} if article.line else None,
+            "groups": [self.term_link("groups", g) for g in article.groups],
+            "tags": [self.term_link("tags", t) for t in article.tags],
+            "figures": [_figure(f) for f in article.figures],
+            "organization": article.organization,
+            "author": article.author,
+            "source": {"name": article.source_name, "url": article.source_url} if article.source_name else None,
+            "cover": {"url": self.url(self.site.covers[article.source]), "alt": cover.alt} if cover else None,
+            "html": body.html,
+            "toc": [{"id": i, "title": t, "level": lvl} for i, t, lvl in body.toc],
+            "reading_minutes": body.reading_minutes,
+            "draft": article.draft,
+            "related": [self.card(a) for a in self.site.related.get(article.source, ())],
+        }
+
+    def common(self, current: str) -> dict[str, Any]:
+        """What every page needs: site, campaign, scenarios, navigation with the current item."""
+        site, config, campaign = self.site, self.site.config, self.site.campaign
+        nav = [
+            {"title": item.title, "url": self.url(item.url[1:]), "current": _is_current(item.url[1:], current)}
+            for item in config.navigation
+        ]
+        return {
+            "site": {
+                "title": config.title,
+                "description": config.description,
+                "language": config.language,
+                "base_url": config.base_url,
+                "base_path": config.base_path,
+                "footer": config.footer,
+                "nav": nav,
+                "feed_url": self.url(urls.feed().path),
+                "year": campaign.year,
+            },
+            "campaign": {
+                "name": campaign.name,
+                "short_name": campaign.short_name,
+                "year": campaign.year,
+                "theme": campaign.theme,
+                "theme_words": campaign.theme.split(),
+                "start": date_zh(campaign.start),
+                "start_iso": campaign.start.isoformat(),
+                "end": date_zh(campaign.end),
+                "end_iso": campaign.end.isoformat() if campaign.end else "",
+                "hashtag": campaign.hashtag,
+                "platforms": list(campaign.platforms),
+                "organiser_count": campaign.organiser_count,
+                "organisers": list(campaign.organisers),
+                "aims": list(campaign.aims),
+                "figures": [_figure(f) for f in campaign.figures],
+                "lines": [{"slug": l.slug, "title": l.title, "summary": l.summary} for l in campaign.lines],
+            },
+            "scenarios": [
+                {
+                    "slug": s.slug,
+                    "title": s.title,
+                    "summary": s.summary,
+                    "url": self.url(urls.scenario(s.slug).path),
+                    "count": sum(len(p.items) for p in site.scenario_pagers[s.slug]),
+                    "current": current.startswith(urls.scenario(s.slug).path),
+                }
+                for s in site.scenarios
+            ],
+            "preview": site.preview,
+        }
+
+    def taxonomy_name(self, kind: str) -> str:
+        return TAXONOMIES[kind][0]
+
+
+def _figure(figure: Any) -> dict[str, str]:
+    return {"label": figure.label, "value": figure.value, "unit": figure.unit, "note": getattr(figure, "note", "")}
+
+
+def _is_current(nav_path: str, current: str) -> bool:
+    return current == nav_path if nav_path == "" else current.startswith(nav_path)

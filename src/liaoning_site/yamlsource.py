@@ -1,0 +1,114 @@
+"""YAML with positions: parse text into plain Python values plus the line/column of every key and value.
+
+Values come from PyYAML's SafeLoader (no object-constructing tags); positions come from
+walking the node graph the same loader composed, so later stages can point an editor at
+the exact key or value that is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics, Position
+
+PathKey = tuple[Any, ...]
+
+# Aliases can make a small document expand into a huge graph ("billion laughs"); positions are
+# only needed for what an editor wrote, so each node is walked once and deep nesting is cut off.
+_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class LocatedYaml:
+    """A parsed YAML document and where each part of it was written."""
+
+    data: Any
+    value_pos: dict[PathKey, Position] = field(default_factory=dict)
+    key_pos: dict[PathKey, Position] = field(default_factory=dict)
+    start: Position = Position()
+
+    def at(self, *path: Any) -> Position:
+        """Position of the value at `path`, else of its key, else of the nearest parent."""
+        for n in range(len(path), 0, -1):
+            sub = tuple(path[:n])
+            if sub in self.value_pos:
+                return self.value_pos[sub]
+            if sub in self.key_pos:
+                return self.key_pos[sub]
+        return self.start
+
+    def key_at(self, *path: Any) -> Position:
+        """Position of the key that introduces `path` (falls back like `at`)."""
+        return self.key_pos.get(tuple(path)) or self.at(*path)
+
+
+def _position(mark: yaml.Mark | None, line_offset: int) -> Position:
+    if mark is None:
+        return Position(line_offset + 1, 1)
+    return Position(mark.line + 1 + line_offset, mark.column + 1)
+
+
+def parse_yaml(
+    text: str, path: str, diagnostics: Diagnostics, line_offset: int = 0
+) -> LocatedYaml | None:
+    """Parse one YAML document; on a syntax error report it at its position and return None.
+
+    `line_offset` is the number of file lines before the YAML text (front matter starts after `---`).
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return LocatedYaml(data=None, start=Position(line_offset + 1, 1))
+        located = LocatedYaml(data=None, start=_position(node.start_mark, line_offset))
+        duplicates = _walk(node, (), located, line_offset, set(), 0)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        diagnostics.error(path, _position(mark, line_offset), f"invalid YAML: {problem}")
+        return None
+    except yaml.YAMLError as exc:  # unmarked errors (e.g. a reader error on control characters)
+        diagnostics.error(path, Position(line_offset + 1, 1), f"invalid YAML: {exc}")
+        return None
+    finally:
+        loader.dispose()
+    for key, pos in duplicates:
+        diagnostics.error(path, pos, f"duplicate key `{key}`: each key may appear only once")
+    object.__setattr__(located, "data", data)
+    return located
+
+
+def _walk(
+    node: yaml.Node,
+    path: PathKey,
+    located: LocatedYaml,
+    line_offset: int,
+    seen: set[int],
+    depth: int,
+) -> list[tuple[str, Position]]:
+    """Record positions below `node`; return duplicate keys found in mappings."""
+    if id(node) in seen or depth > _MAX_DEPTH:
+        return []
+    seen.add(id(node))
+    located.value_pos[path] = _position(node.start_mark, line_offset)
+    duplicates: list[tuple[str, Position]] = []
+    if isinstance(node, yaml.MappingNode):
+        keys_here: set[str] = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = key_node.value
+            key_pos = _position(key_node.start_mark, line_offset)
+            if key in keys_here:
+                duplicates.append((key, key_pos))
+            keys_here.add(key)
+            located.key_pos[path + (key,)] = key_pos
+            duplicates += _walk(value_node, path + (key,), located, line_offset, seen, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            duplicates += _walk(item, path + (index,), located, line_offset, seen, depth + 1)
+    return duplicates

@@ -85,7 +85,10 @@ class MarkdownRenderer:
         self._links = _SiteLinks(base_path)
         self._md = markdown.Markdown(
             extensions=[*EXTENSIONS, self._links],
-            extension_configs={"toc": {"slugify": heading_id, "toc_depth": "2-3"}},
+            extension_configs={
+                "toc": {"slugify": heading_id, "toc_depth": "2-3"},
+                "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处脚注"},
+            },
             output_format="html",
         )
 

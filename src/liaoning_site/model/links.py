@@ -15,7 +15,7 @@ from ..diagnostics import Position
 
 # `[text](target "title")`, `![alt](target)` and reference definitions `[id]: target`.
 _INLINE = re.compile(r"(!?)\[(?P<text>[^\]\n]*)\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
-_REFDEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?(?P<target>\S+?)>?(?:\s+.*)?$", re.MULTILINE)
+_REFDEF = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:\s*<?(?P<target>\S+?)>?(?:\s+.*)?$", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
 
 

@@ -110,8 +110,8 @@ def unknown_value(kind: str, value: object, allowed: Iterable[str]) -> str:
     return f"unknown {kind} {value!r}{hint}; allowed: {one_of(allowed)}"
 
 
-def duplicate_url(url: str, other: str) -> str:
-    return f"URL {url} is also produced by {other}; give one of them another `slug`"
+def duplicate_url(url: str, other: str, fix: str = "`slug`") -> str:
+    return f"URL {url} is also produced by {other}; give one of them another {fix}"
 
 
 def no_front_matter() -> str:

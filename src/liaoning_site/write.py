@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable
 
 from .model.linkcheck import Asset
@@ -43,8 +43,8 @@ def check_output_dir(output: Path, source: Path) -> None:
 
 def safe_join(root: Path, rel: str) -> Path:
     """Join an output path, refusing anything that would land outside the output folder."""
-    parts = PurePosixPath(rel).parts
-    if not parts or rel.startswith("/") or any(p in ("..", ".", "") for p in parts) or "\\" in rel:
+    parts = rel.split("/")
+    if any(p in ("..", ".", "") for p in parts) or "\\" in rel:
         raise OutputError(f"refusing to write {rel!r}: it would leave the output folder")
     return root.joinpath(*parts)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..campaign import Campaign
 from ..config import SiteConfig
+from .. import diagnostics as msg
 from ..diagnostics import Diagnostics, Position
 from ..load import StaticFile
 from ..validate import SHANGHAI, Article, Content, Page, Scenario
@@ -164,32 +165,38 @@ def _check_terms(taxonomies: dict[str, tuple[Term, ...]], diagnostics: Diagnosti
 
 def _check_outputs(scenarios, articles, pages, routes, scenario_pagers, term_pagers, taxonomies, assets, diagnostics) -> dict[str, str]:
     """Map every output file to its owner; two owners of one file is an error naming both."""
-    owners: dict[str, tuple[str, Position, object]] = {}
-
-    def claim(output: str, owner: str, where: Position = Position(), identity: object = None) -> None:
-        # The same file referenced from two documents is one output, not a collision.
-        identity = identity or owner
-        if output in owners and owners[output][2] != identity:
-            other, other_where, _ = owners[output]
-            url = "/" + output.removesuffix("index.html")
-            diagnostics.error(owner, where, f"URL {url} is also produced by {other}; give one of them another `slug`")
-            if not other.startswith("("):
-                diagnostics.error(other, other_where, f"URL {url} is also produced by {owner}; give one of them another `slug`")
-            return
-        owners.setdefault(output, (owner, where, identity))
-
+    owners: dict[str, _Owner] = {}
     generated = [urls.home(), urls.archive(), urls.feed(), urls.sitemap(), urls.robots(), urls.not_found()]
     generated += [urls.taxonomy(kind) for kind in taxonomies]
     generated += [p.route for pagers in (*scenario_pagers.values(), *term_pagers.values()) for p in pagers[1:]]
     generated += [p[0].route for p in term_pagers.values()]
     generated += [urls.scenario_feed(s.slug) for s in scenarios]
-    for route in generated:
-        claim(route.output, f"(the generated page /{route.path})")
-    for doc in (*scenarios, *articles, *pages):
-        claim(routes[doc.source].output, doc.source, doc.positions["slug"])
-    for asset in assets:
-        claim(asset.output, asset.origin, identity=asset.path)
-    return {k: v[0] for k, v in owners.items()}
+    claims = [(r.output, _Owner(GENERATED, Position(), r.output, "")) for r in generated]
+    claims += [(routes[d.source].output, _Owner(d.source, d.positions["slug"], d.source, "`slug`")) for d in (*scenarios, *articles, *pages)]
+    claims += [(a.output, _Owner(a.origin, Position(), a.path, "file name")) for a in assets]
+    for output, owner in claims:
+        other = owners.setdefault(output, owner)
+        # The same file referenced from two documents is one output, not a collision.
+        if other.identity == owner.identity:
+            continue
+        url = "/" + output.removesuffix("index.html")
+        if other.source == GENERATED:
+            diagnostics.error(owner.source, owner.where, f"URL {url} is reserved for a page the site generates; give this one another {owner.fix}")
+            continue
+        for mine, theirs in ((owner, other), (other, owner)):
+            diagnostics.error(mine.source, mine.where, msg.duplicate_url(url, theirs.source, mine.fix))
+    return {k: v.source for k, v in owners.items()}
+
+
+GENERATED = "(generated)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    source: str
+    where: Position
+    identity: object
+    fix: str  # what the editor changes to resolve a collision
 
 
 def _related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> dict[str, tuple[Article, ...]]:

@@ -1,0 +1,74 @@
+"""Write stage: atomic swap, refusal of unsafe paths and folders, recovery after a killed build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from liaoning_site.model.linkcheck import Asset
+from liaoning_site.outputs import OutputFile
+from liaoning_site.write import MARKER, OutputError, check_output_dir, recover_interrupted, safe_join, write_outputs
+
+
+def test_writes_files_and_assets_then_marks_the_folder(tmp_path: Path) -> None:
+    asset = tmp_path / "logo.svg"
+    asset.write_text("<svg/>", encoding="utf-8")
+    out = tmp_path / "out"
+    write_outputs([OutputFile("index.html", b"<p>hi</p>"), OutputFile("a/b/index.html", b"x")], [Asset(asset, "img/logo.svg", "static/logo.svg")], out)
+    assert (out / "index.html").read_bytes() == b"<p>hi</p>"
+    assert (out / "a/b/index.html").read_bytes() == b"x"
+    assert (out / "img/logo.svg").read_text(encoding="utf-8") == "<svg/>"
+    assert (out / MARKER).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["logo.svg", "out"]
+
+
+def test_a_failing_write_keeps_the_previous_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs([OutputFile("index.html", b"old")], [], out)
+    with pytest.raises(OutputError):
+        write_outputs([OutputFile("index.html", b"new"), OutputFile("../escape.html", b"x")], [], out)
+    assert (out / "index.html").read_bytes() == b"old"
+    assert not (tmp_path / "escape.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_refuses_the_same_output_twice(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="two outputs want 'x.html'"):
+        write_outputs([OutputFile("x.html", b"1"), OutputFile("x.html", b"2")], [], tmp_path / "out")
+
+
+@pytest.mark.parametrize("rel", ["../x", "/etc/passwd", "a/../../x", "a//b", "", "a\\..\\x", "./x"])
+def test_safe_join_refuses_paths_leaving_the_folder(rel: str, tmp_path: Path) -> None:
+    with pytest.raises(OutputError):
+        safe_join(tmp_path, rel)
+
+
+def test_check_output_dir_accepts_empty_own_or_missing_folders(tmp_path: Path) -> None:
+    source = tmp_path / "site"
+    (source / "content").mkdir(parents=True)
+    check_output_dir(source / "_site", source)
+    (tmp_path / "empty").mkdir()
+    check_output_dir(tmp_path / "empty", source)
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / MARKER).write_text("", encoding="utf-8")
+    (own / "index.html").write_text("", encoding="utf-8")
+    check_output_dir(own, source)
+
+
+def test_check_output_dir_refuses_a_file(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("", encoding="utf-8")
+    with pytest.raises(OutputError, match="is a file, not a folder"):
+        check_output_dir(tmp_path / "f", tmp_path)
+
+
+def test_recovers_the_old_site_when_a_swap_was_interrupted(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    old = tmp_path / "._site.old-123"
+    old.mkdir()
+    (old / "index.html").write_text("old", encoding="utf-8")
+    (tmp_path / "._site.tmp-456").mkdir()
+    recover_interrupted(out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]

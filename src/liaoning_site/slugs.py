@@ -8,6 +8,7 @@ phrase dictionary (so 重庆 reads chong-qing); python-slugify handles everythin
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 from slugify import slugify
@@ -22,6 +23,7 @@ def to_pinyin(text: str) -> str:
     return _HAN.sub(lambda m: " " + " ".join(lazy_pinyin(m.group(0), style=Style.NORMAL)) + " ", text)
 
 
+@lru_cache(maxsize=4096)  # term slugs are asked for on every page that lists the term
 def make_slug(text: str) -> str:
     """The URL segment for a title or term; '' when nothing usable is left."""
     return slugify(to_pinyin(text), max_length=MAX_LENGTH, word_boundary=True, lowercase=True)

@@ -20,6 +20,9 @@ PathKey = tuple[Any, ...]
 # only needed for what an editor wrote, so each node is walked once and deep nesting is cut off.
 _MAX_DEPTH = 8
 
+# libyaml's loader is several times faster and reports the same marks; it ships with PyYAML's wheels.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class LocatedYaml:
@@ -58,7 +61,7 @@ def parse_yaml(
 
     `line_offset` is the number of file lines before the YAML text (front matter starts after `---`).
     """
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

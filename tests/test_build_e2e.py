@@ -288,3 +288,23 @@ def test_default_output_is_site_folder_under_source(tmp_path: Path, run_cli) -> 
     site = copy_site("minimal", tmp_path / "s")
     assert run_cli("build", "--source", site)[0] == 0
     assert (site / "_site" / "index.html").is_file()
+
+
+def test_template_mistakes_are_reported_at_the_template_line(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site()
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text("{% extends \"base.html\" %}\n{% block content %}\n{{ page.nope }}\n{% endblock %}\n", encoding="utf-8")
+    (site / "templates" / "archive.html").write_text("{% extends \"base.html\" %}\n{% block content %}\n{% if %}\n", encoding="utf-8")
+    code, _, err = run_cli("build", "--source", site, "--output", tmp_path / "out")
+    assert code == 1 and "Traceback" not in err
+    lines = err.splitlines()
+    assert "templates/404.html:3:1: error: template error while rendering /404.html: 'dict object' has no attribute 'nope'" in lines
+    assert any(line.startswith("templates/archive.html:3:1: error: template error: ") for line in lines)
+
+
+def test_site_templates_override_the_theme(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site()
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text("<!DOCTYPE html><title>自定义</title><p>自定义404</p>\n", encoding="utf-8")
+    assert run_cli("build", "--source", site, "--output", tmp_path / "out")[0] == 0
+    assert "自定义404" in text(tmp_path / "out" / "404.html")

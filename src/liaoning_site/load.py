@@ -6,6 +6,7 @@ matter from body and parses YAML, reporting every file it cannot read at its pos
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ class RawDoc:
     meta: LocatedYaml
     body: str
     body_line: int  # file line on which the body starts (1-based)
+    digest: str  # hash of the whole text: any edit to the file changes it
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,8 @@ def parse_document(text: str, rel: str, kind: str, path: Path, diagnostics: Diag
         diagnostics.error(rel, meta.start, msg.expected("front matter of `key: value` lines", meta.data))
         return None
     body = "\n".join(lines[end + 1 :])
-    return RawDoc(kind, rel, path, meta, body, end + 2)
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return RawDoc(kind, rel, path, meta, body, end + 2, digest)
 
 
 def _load_campaign(root: Path, diagnostics: Diagnostics) -> LocatedYaml | None:

@@ -1,45 +1,83 @@
 """Render stage: `Site` -> `OutputFile`s (HTML pages through Jinja2, plus feeds, sitemap, robots.txt).
 
-Markdown is converted once per document; the Jinja2 environment, its filters and globals
-are set up here only. A template mistake is reported at the template's file and line.
+Every page is first planned: its route, its template, and a key that sums up everything
+it shows (the digests of the documents it lists, the site-wide settings, the templates).
+A page whose key is unchanged since the last build reuses its bytes from the
+`RenderCache`; Markdown is converted only for documents whose text or links changed.
+Because the key covers all a page reads, an incremental build equals a full one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 
 from .diagnostics import Diagnostics, Position
 from .feeds import render_feeds
 from .markdown import MarkdownRenderer, RenderedBody
-from .model import Site
-from .model import urls
+from .model import Site, urls
 from .model.pagination import Pager
 from .model.urls import Route
 from .outputs import OutputFile
 from .sitemap import render_robots, render_sitemap
-from .validate import SHANGHAI
+from .validate import SHANGHAI, Article
 from .views import Views, date_zh
 
 
 @dataclass(frozen=True, slots=True)
-class PageJob:
-    """One HTML page to render: where it goes, with which template, from which view."""
+class PagePlan:
+    """One HTML page to render; `context` is only called when the page must be rendered."""
 
     route: Route
     template: str
-    context: dict[str, Any]
+    key: tuple[Any, ...]
+    context: Callable[[], dict[str, Any]]
 
 
-def render_bodies(site: Site) -> dict[str, RenderedBody]:
-    """Markdown -> HTML for every published document, once each."""
-    renderer = MarkdownRenderer(site.config.base_path)
-    documents = (*site.scenarios, *site.articles, *site.pages)
-    return {doc.source: renderer.render(doc.body, site.links[doc.source]) for doc in documents}
+@dataclass
+class RenderStats:
+    markdown: int = 0  # documents converted
+    rendered: int = 0  # pages rendered through Jinja2
+    reused: int = 0  # pages taken from the cache
+
+
+@dataclass
+class RenderCache:
+    """What a build may reuse from the previous one, held by `serve` (and by the build cache)."""
+
+    bodies: dict[str, RenderedBody] = field(default_factory=dict)  # body key -> rendered Markdown
+    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # output -> (page key, bytes)
+    stats: RenderStats = field(default_factory=RenderStats)
+
+
+def digest(value: object) -> str:
+    """A stable digest of plain data (reprs of strings, numbers, tuples and frozen dataclasses)."""
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def body_key(site: Site, source: str, text_digest: str) -> str:
+    return digest((text_digest, sorted(site.links[source].items()), site.config.base_path))
+
+
+def render_bodies(site: Site, cache: RenderCache) -> dict[str, RenderedBody]:
+    """Markdown -> HTML for every published document, reusing unchanged ones."""
+    renderer: MarkdownRenderer | None = None
+    bodies, reused = {}, {}
+    for doc in (*site.scenarios, *site.articles, *site.pages):
+        key = body_key(site, doc.source, doc.digest)
+        body = cache.bodies.get(key)
+        if body is None:
+            renderer = renderer or MarkdownRenderer(site.config.base_path)
+            body = renderer.render(doc.body, site.links[doc.source])
+            cache.stats.markdown += 1
+        bodies[doc.source] = reused[key] = body
+    cache.bodies = reused  # forget documents that are gone
+    return bodies
 
 
 def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
@@ -55,42 +93,71 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     return env
 
 
-def render_site(site: Site, diagnostics: Diagnostics) -> list[OutputFile]:
+def templates_digest(template_dirs: tuple[Path, ...]) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for folder in template_dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                hasher.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return hasher.hexdigest()
+
+
+def site_key(site: Site) -> str:
+    """Everything every page shows: settings, campaign, scenario names, templates, preview mode."""
+    scenarios = tuple((s.slug, s.title, s.summary, s.order) for s in site.scenarios)
+    return digest((site.config, site.campaign, scenarios, site.preview, templates_digest(site.config.template_dirs)))
+
+
+def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None = None) -> list[OutputFile]:
     """Every output of the build except copied assets; template errors become diagnostics."""
-    bodies = render_bodies(site)
-    views = Views(site, bodies)
+    cache = cache if cache is not None else RenderCache()
+    views = Views(site, render_bodies(site, cache))
     env = make_environment(site.config.template_dirs)
+    common_key = site_key(site)
     files: list[OutputFile] = []
-    for job in page_jobs(site, views):
-        html = _render_page(env, job, views, diagnostics)
-        if html is not None:
-            files.append(OutputFile(job.route.output, html.encode("utf-8")))
-    files += render_feeds(site, bodies)
+    pages: dict[str, tuple[str, bytes]] = {}
+    for plan in plan_pages(site, views):
+        key = digest((common_key, plan.template, plan.key))
+        cached = cache.pages.get(plan.route.output)
+        if cached is not None and cached[0] == key:
+            data = cached[1]
+            cache.stats.reused += 1
+        else:
+            html = _render_page(env, plan, views, diagnostics)
+            if html is None:
+                continue
+            data = html.encode("utf-8")
+            cache.stats.rendered += 1
+        pages[plan.route.output] = (key, data)
+        files.append(OutputFile(plan.route.output, data))
+    cache.pages = pages
+    files += render_feeds(site, views.bodies)
     files.append(render_sitemap(site))
     files.append(render_robots(site))
     return files
 
 
-def _render_page(env: jinja2.Environment, job: PageJob, views: Views, diagnostics: Diagnostics) -> str | None:
-    context = {**views.common(job.route.path), **job.context, "url": views.url}
+def _render_page(env: jinja2.Environment, plan: PagePlan, views: Views, diagnostics: Diagnostics) -> str | None:
+    route = plan.route
+    context = {**views.common(route.path), **plan.context(), "url": views.url}
     # Every key templates may test is present, so StrictUndefined only catches real typos.
     context["page"] = {
         "title": None,
         "description": views.site.config.description,
         "unpublished": False,
-        "url": views.url(job.route.path),
-        "canonical": views.absolute(job.route.path),
+        "url": views.url(route.path),
+        "canonical": views.absolute(route.path),
         **context.get("page", {}),
     }
     try:
-        return env.get_template(job.template).render(context)
+        return env.get_template(plan.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
         diagnostics.error(_template_name(exc.filename, exc.name), Position(exc.lineno or 1, 1), f"template error: {exc.message}")
     except jinja2.TemplateNotFound as exc:
-        diagnostics.error(f"templates/{job.template}", Position(), f"template not found: {exc.name}")
+        diagnostics.error(f"templates/{plan.template}", Position(), f"template not found: {exc.name}")
     except Exception as exc:  # noqa: BLE001 - any error raised inside a template is the template's
         filename, line = _template_frame(exc)
-        diagnostics.error(filename or f"templates/{job.template}", Position(line, 1), f"template error while rendering /{job.route.path}: {exc}")
+        diagnostics.error(filename or f"templates/{plan.template}", Position(line, 1), f"template error while rendering /{route.path}: {exc}")
     return None
 
 
@@ -113,50 +180,87 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int]:
     return found
 
 
-def page_jobs(site: Site, views: Views) -> Iterator[PageJob]:
-    """Every HTML page of the site, in a stable order."""
-    yield PageJob(urls.home(), "home.html", {"latest": [views.card(a) for a in site.latest], "page": {"kind": "home"}})
+def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
+    """Every HTML page of the site, in a stable order, each with the key of what it shows."""
+
+    def card_key(article: Article) -> tuple[str, bool]:
+        return article.digest, article.source in site.unpublished
+
+    def links_key(source: str) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted(site.links[source].items()))
+
+    latest = site.latest
+    counts = tuple(sum(len(p.items) for p in site.scenario_pagers[s.slug]) for s in site.scenarios)
+    yield PagePlan(urls.home(), "home.html", ("home", tuple(map(card_key, latest)), counts), lambda: {
+        "latest": [views.card(a) for a in latest], "scenarios": views.scenarios_with_counts(), "page": {"kind": "home"},
+    })
     for scenario in site.scenarios:
-        body = views.bodies[scenario.source]
         for pager in site.scenario_pagers[scenario.slug]:
-            view = {"title": scenario.title, "summary": scenario.summary, "html": body.html, "slug": scenario.slug,
-                    "feed_url": views.url(urls.scenario_feed(scenario.slug).path)}
-            yield PageJob(pager.route, "scenario.html", {
-                "scenario": view, "pager": _pager(pager, views),
-                "page": {"kind": "scenario", "title": scenario.title, "description": scenario.summary},
-            })
+            key = ("scenario", scenario.digest, links_key(scenario.source), _pager_key(pager, card_key))
+            yield PagePlan(pager.route, "scenario.html", key, lambda s=scenario, p=pager: _scenario_context(s, p, views))
     for article in site.articles:
-        view = views.article(article)
-        yield PageJob(site.routes[article.source], "article.html", {
-            "article": view,
-            "page": {"kind": "article", "title": article.title, "description": view["summary"], "unpublished": view["unpublished"]},
-        })
-    yield from _taxonomy_jobs(site, views)
-    yield PageJob(urls.archive(), "archive.html", {"years": _archive(site, views), "page": {"kind": "archive", "title": "活动归档"}})
+        related = site.related.get(article.source, ())
+        key = ("article", card_key(article), links_key(article.source), tuple(map(card_key, related)))
+        yield PagePlan(site.routes[article.source], "article.html", key, lambda a=article: _article_context(a, views))
+    yield from _taxonomy_plans(site, views, card_key)
+    yield PagePlan(urls.archive(), "archive.html", ("archive", tuple(map(card_key, site.articles))), lambda: {
+        "years": _archive(site, views), "page": {"kind": "archive", "title": "活动归档"},
+    })
     for page in site.pages:
-        body = views.bodies[page.source]
-        yield PageJob(site.routes[page.source], "page.html", {
-            "doc": {"title": page.title, "html": body.html, "toc": [{"id": i, "title": t, "level": l} for i, t, l in body.toc]},
-            "page": {"kind": "page", "title": page.title, "description": page.summary or body.summary,
-                     "unpublished": page.source in site.unpublished},
-        })
-    yield PageJob(urls.not_found(), "404.html", {"page": {"kind": "404", "title": "页面未找到"}})
+        key = ("page", page.digest, links_key(page.source), page.source in site.unpublished)
+        yield PagePlan(site.routes[page.source], "page.html", key, lambda p=page: _page_context(p, views))
+    yield PagePlan(urls.not_found(), "404.html", ("404",), lambda: {"page": {"kind": "404", "title": "页面未找到"}})
 
 
-def _taxonomy_jobs(site: Site, views: Views) -> Iterator[PageJob]:
+def _pager_key(pager: Pager, card_key: Callable[[Article], Any]) -> tuple[Any, ...]:
+    return pager.number, pager.count, tuple(map(card_key, pager.items))
+
+
+def _scenario_context(scenario, pager: Pager, views: Views) -> dict[str, Any]:
+    view = {
+        "title": scenario.title, "summary": scenario.summary, "html": views.bodies[scenario.source].html,
+        "slug": scenario.slug, "feed_url": views.url(urls.scenario_feed(scenario.slug).path),
+    }
+    return {
+        "scenario": view, "pager": _pager(pager, views),
+        "page": {"kind": "scenario", "title": scenario.title, "description": scenario.summary},
+    }
+
+
+def _article_context(article: Article, views: Views) -> dict[str, Any]:
+    view = views.article(article)
+    return {
+        "article": view,
+        "page": {"kind": "article", "title": article.title, "description": view["summary"], "unpublished": view["unpublished"]},
+    }
+
+
+def _page_context(page, views: Views) -> dict[str, Any]:
+    body = views.bodies[page.source]
+    return {
+        "doc": {"title": page.title, "html": body.html, "toc": [{"id": i, "title": t, "level": l} for i, t, l in body.toc]},
+        "page": {"kind": "page", "title": page.title, "description": page.summary or body.summary,
+                 "unpublished": page.source in views.site.unpublished},
+    }
+
+
+def _taxonomy_plans(site: Site, views: Views, card_key: Callable[[Article], Any]) -> Iterator[PagePlan]:
     for kind, terms in site.taxonomies.items():
         name = views.taxonomy_name(kind)
-        index = [{"name": t.name, "url": views.url(t.route.path), "count": len(t.articles)} for t in terms]
-        yield PageJob(urls.taxonomy(kind), "taxonomy.html", {
-            "taxonomy": {"kind": kind, "name": name, "terms": index}, "page": {"kind": "taxonomy", "title": name},
+        index_key = ("taxonomy", kind, tuple((t.name, len(t.articles)) for t in terms))
+        yield PagePlan(urls.taxonomy(kind), "taxonomy.html", index_key, lambda k=kind, n=name, ts=terms: {
+            "taxonomy": {"kind": k, "name": n, "terms": [
+                {"name": t.name, "url": views.url(t.route.path), "count": len(t.articles)} for t in ts]},
+            "page": {"kind": "taxonomy", "title": n},
         })
         for term in terms:
             for pager in site.term_pagers[(kind, term.slug)]:
-                yield PageJob(pager.route, "term.html", {
-                    "taxonomy": {"kind": kind, "name": name, "url": views.url(urls.taxonomy(kind).path)},
-                    "term": {"name": term.name, "count": len(term.articles)},
-                    "pager": _pager(pager, views),
-                    "page": {"kind": "term", "title": f"{name}：{term.name}"},
+                key = ("term", kind, term.name, len(term.articles), _pager_key(pager, card_key))
+                yield PagePlan(pager.route, "term.html", key, lambda k=kind, n=name, t=term, p=pager: {
+                    "taxonomy": {"kind": k, "name": n, "url": views.url(urls.taxonomy(k).path)},
+                    "term": {"name": t.name, "count": len(t.articles)},
+                    "pager": _pager(p, views),
+                    "page": {"kind": "term", "title": f"{n}：{t.name}"},
                 })
 
 

@@ -51,6 +51,7 @@ class Scenario:
     body: str
     body_line: int
     positions: Mapping[str, Position]
+    digest: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,7 @@ class Page:
     body: str
     body_line: int
     positions: Mapping[str, Position]
+    digest: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,7 @@ class Article:
     body: str
     body_line: int
     positions: Mapping[str, Position]  # where each top-level key was written, for later stages
+    digest: str  # of the source text: pages showing this article are re-rendered when it changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +127,7 @@ def validate_scenario(doc: RawDoc, diagnostics: Diagnostics) -> Scenario | None:
     summary = read_str(fields, "summary") or ""
     if len(diagnostics.errors) > before or not (title and slug):
         return None
-    return Scenario(doc.rel, slug, title, order, summary, doc.body, doc.body_line, positions(doc))
+    return Scenario(doc.rel, slug, title, order, summary, doc.body, doc.body_line, positions(doc), doc.digest)
 
 
 def validate_page(doc: RawDoc, diagnostics: Diagnostics) -> Page | None:
@@ -136,7 +139,7 @@ def validate_page(doc: RawDoc, diagnostics: Diagnostics) -> Page | None:
     draft = read_bool(fields, "draft")
     if len(diagnostics.errors) > before or not (title and slug):
         return None
-    return Page(doc.rel, slug, title, summary, draft, doc.body, doc.body_line, positions(doc))
+    return Page(doc.rel, slug, title, summary, draft, doc.body, doc.body_line, positions(doc), doc.digest)
 
 
 def validate_article(
@@ -179,6 +182,7 @@ def validate_article(
         body=doc.body,
         body_line=doc.body_line,
         positions=positions(doc),
+        digest=doc.digest,
     )
     return None if len(diagnostics.errors) > before else article
 

@@ -133,13 +133,17 @@ class Views:
                     "title": s.title,
                     "summary": s.summary,
                     "url": self.url(urls.scenario(s.slug).path),
-                    "count": sum(len(p.items) for p in site.scenario_pagers[s.slug]),
                     "current": current.startswith(urls.scenario(s.slug).path),
                 }
                 for s in site.scenarios
             ],
             "preview": site.preview,
         }
+
+    def scenarios_with_counts(self) -> list[dict[str, Any]]:
+        """Only the home page shows counts, so other pages need not change when an article is added."""
+        counts = {slug: sum(len(p.items) for p in pagers) for slug, pagers in self.site.scenario_pagers.items()}
+        return [{**s, "count": counts[s["slug"]]} for s in self.common("")["scenarios"]]
 
     def taxonomy_name(self, kind: str) -> str:
         return TAXONOMIES[kind][0]

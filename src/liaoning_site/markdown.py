@@ -10,11 +10,9 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from xml.etree import ElementTree as etree
+from dataclasses import replace
 
 import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "toc", "sane_lists")
 SUMMARY_LIMIT = 120
@@ -23,6 +21,9 @@ _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'.][A-Za-z0-9]+)*")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*"><a [^>]*>\d+</a></sup>')
+_URL_ATTR = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)"')
+# Bump when the Markdown configuration changes, so cached bodies are not reused.
+MARKDOWN_VERSION = "1:" + markdown.__version__ + ":" + ",".join(EXTENSIONS)
 
 
 def heading_id(value: str, separator: str = "-") -> str:
@@ -45,46 +46,16 @@ class RenderedBody:
     reading_minutes: int
 
 
-class _LinkRewriter(Treeprocessor):
-    """Turn relative `.md` links and site paths into URLs under the site's base path."""
-
-    def __init__(self, md: markdown.Markdown, base_path: str):
-        super().__init__(md)
-        self.base_path = base_path
-        self.links: dict[str, str] = {}
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            attr = {"a": "href", "img": "src"}.get(element.tag)
-            if attr is None:
-                continue
-            value = element.get(attr)
-            if value is None:
-                continue
-            if value in self.links:
-                element.set(attr, self.base_path + self.links[value])
-            elif value.startswith("/") and not value.startswith("//"):
-                element.set(attr, self.base_path + value[1:])
-
-
-class _SiteLinks(Extension):
-    def __init__(self, base_path: str):
-        super().__init__()
-        self.base_path = base_path
-        self.processor: _LinkRewriter | None = None
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        self.processor = _LinkRewriter(md, self.base_path)
-        md.treeprocessors.register(self.processor, "site_links", 5)
-
-
 class MarkdownRenderer:
-    """Converts document bodies; the same configuration for every document of a build."""
+    """Converts document bodies; the output depends on the body text alone.
 
-    def __init__(self, base_path: str):
-        self._links = _SiteLinks(base_path)
+    Links are left as written and rewritten afterwards by `rewrite_links`, so a body's HTML
+    can be cached by the hash of its text, whatever the site's URLs become.
+    """
+
+    def __init__(self) -> None:
         self._md = markdown.Markdown(
-            extensions=[*EXTENSIONS, self._links],
+            extensions=list(EXTENSIONS),
             extension_configs={
                 "toc": {"slugify": heading_id, "toc_depth": "2-3"},
                 "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处脚注"},
@@ -92,14 +63,30 @@ class MarkdownRenderer:
             output_format="html",
         )
 
-    def render(self, body: str, links: dict[str, str]) -> RenderedBody:
+    def render(self, body: str) -> RenderedBody:
         md = self._md
         md.reset()
-        assert self._links.processor is not None
-        self._links.processor.links = links
         body_html = md.convert(body)
         toc = tuple(_flatten(getattr(md, "toc_tokens", [])))
         return RenderedBody(body_html, toc, summarize(body_html), reading_minutes(body_html))
+
+
+def rewrite_links(body: RenderedBody, links: dict[str, str], base_path: str) -> RenderedBody:
+    """Point links at site URLs: known targets (`../a.md`) via `links`, site paths (`/x/`) under the base path."""
+
+    def replace_url(match: re.Match[str]) -> str:
+        value = html.unescape(match[2])
+        if value in links:
+            value = base_path + links[value]
+        elif value.startswith("/") and not value.startswith("//"):
+            value = base_path + value[1:]
+        else:
+            return match[0]
+        return f'{match[1]}{html.escape(value)}"'
+
+    if 'href="' not in body.html and 'src="' not in body.html:
+        return body
+    return replace(body, html=_URL_ATTR.sub(replace_url, body.html))
 
 
 def _flatten(tokens: list[dict]) -> list[tuple[str, str, int]]:

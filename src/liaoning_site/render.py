@@ -19,7 +19,7 @@ import jinja2
 
 from .diagnostics import Diagnostics, Position
 from .feeds import render_feeds
-from .markdown import MarkdownRenderer, RenderedBody
+from .markdown import MARKDOWN_VERSION, MarkdownRenderer, RenderedBody, rewrite_links
 from .model import Site, urls
 from .model.pagination import Pager
 from .model.urls import Route
@@ -60,23 +60,20 @@ def digest(value: object) -> str:
     return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def body_key(site: Site, source: str, text_digest: str) -> str:
-    return digest((text_digest, sorted(site.links[source].items()), site.config.base_path))
-
-
 def render_bodies(site: Site, cache: RenderCache) -> dict[str, RenderedBody]:
-    """Markdown -> HTML for every published document, reusing unchanged ones."""
+    """Markdown -> HTML for every published document, converting only bodies not seen before."""
     renderer: MarkdownRenderer | None = None
-    bodies, reused = {}, {}
+    bodies, kept = {}, {}
     for doc in (*site.scenarios, *site.articles, *site.pages):
-        key = body_key(site, doc.source, doc.digest)
+        key = digest((MARKDOWN_VERSION, doc.body))
         body = cache.bodies.get(key)
         if body is None:
-            renderer = renderer or MarkdownRenderer(site.config.base_path)
-            body = renderer.render(doc.body, site.links[doc.source])
+            renderer = renderer or MarkdownRenderer()
+            body = renderer.render(doc.body)
             cache.stats.markdown += 1
-        bodies[doc.source] = reused[key] = body
-    cache.bodies = reused  # forget documents that are gone
+        kept[key] = body
+        bodies[doc.source] = rewrite_links(body, site.links[doc.source], site.config.base_path)
+    cache.bodies = kept  # forget bodies no longer used
     return bodies
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from liaoning_site.markdown import MarkdownRenderer, heading_id, reading_minutes, summarize
+from liaoning_site.markdown import MarkdownRenderer, heading_id, reading_minutes, rewrite_links, summarize
 
 
 def render(body: str, links: dict[str, str] | None = None, base: str = "/"):
-    return MarkdownRenderer(base).render(body, links or {})
+    return rewrite_links(MarkdownRenderer().render(body), links or {}, base)
 
 
 def test_heading_ids_keep_chinese_and_drop_punctuation() -> None:
@@ -42,9 +42,9 @@ def test_rewrites_known_links_and_site_paths_under_base_path() -> None:
 
 
 def test_renderer_is_reusable_without_leaking_state() -> None:
-    renderer = MarkdownRenderer("/")
-    first = renderer.render("## 标题\n\n注[^1]\n\n[^1]: 一", {})
-    second = renderer.render("## 标题\n", {})
+    renderer = MarkdownRenderer()
+    first = renderer.render("## 标题\n\n注[^1]\n\n[^1]: 一")
+    second = renderer.render("## 标题\n")
     assert '<h2 id="标题">' in second.html and "footnote" not in second.html
     assert first.toc == second.toc
 
@@ -60,3 +60,9 @@ def test_reading_time_counts_chinese_characters_and_latin_words() -> None:
     assert reading_minutes("<p>" + "字" * 1200 + "</p>") == 3
     assert reading_minutes("<p>" + "word " * 400 + "</p>") == 2
     assert reading_minutes("<p>短</p>") == 1
+
+
+def test_link_rewriting_leaves_code_and_unknown_links_alone() -> None:
+    html = render("[外](other.md) `<a href=\"a.md\">`\n\n    <a href=\"a.md\">x</a>\n", {"a.md": "articles/a/"}).html
+    assert 'href="other.md"' in html
+    assert '&lt;a href="a.md"&gt;' in html and "articles/a/" not in html

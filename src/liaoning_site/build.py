@@ -14,12 +14,12 @@ from pathlib import Path
 from .campaign import validate_campaign
 from .config import load_config
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics
-from .load import load_sources
+from .load import LoadCache, load_sources
 from .model import Site, build_site_model
 from .model.site import Publishing
 from .outputs import OutputFile
-from .render import render_site
-from .validate import validate_content
+from .render import RenderCache, render_site
+from .validate import ValidateCache, validate_content
 from .write import OutputError, check_output_dir, write_outputs
 
 
@@ -41,6 +41,15 @@ class BuildOptions:
     @property
     def output_dir(self) -> Path:
         return self.output if self.output is not None else self.source / "_site"
+
+
+@dataclass
+class BuildCaches:
+    """What one build may reuse from the previous one; `serve` keeps one across rebuilds."""
+
+    load: LoadCache = field(default_factory=LoadCache)
+    validate: ValidateCache = field(default_factory=ValidateCache)
+    render: RenderCache = field(default_factory=RenderCache)
 
 
 @dataclass(frozen=True)
@@ -65,15 +74,16 @@ def _stop_if_errors(diagnostics: Diagnostics) -> None:
         raise BuildFailed(diagnostics.sorted())
 
 
-def prepare_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
+def prepare_site(options: BuildOptions, diagnostics: Diagnostics, caches: BuildCaches | None = None) -> Site:
     """Run every stage up to the model; raises BuildFailed with all errors found on the way."""
+    caches = caches or BuildCaches()
     check_source(options.source)
     config = load_config(options.source, diagnostics, options.base_url)
     _stop_if_errors(diagnostics)
     assert config is not None
-    sources = load_sources(config, diagnostics)
+    sources = load_sources(config, diagnostics, caches.load)
     campaign = validate_campaign(sources.campaign, diagnostics)
-    content = validate_content(sources.docs, campaign, config, diagnostics)
+    content = validate_content(sources.docs, campaign, config, diagnostics, caches.validate)
     _stop_if_errors(diagnostics)
     assert campaign is not None
     publishing = Publishing(options.drafts, options.future, options.expired, options.as_of, options.preview)
@@ -83,10 +93,11 @@ def prepare_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
     return site
 
 
-def render(options: BuildOptions, diagnostics: Diagnostics) -> tuple[Site, list[OutputFile]]:
+def render(options: BuildOptions, diagnostics: Diagnostics, caches: BuildCaches | None = None) -> tuple[Site, list[OutputFile]]:
     """Everything but writing: the site and its files, or BuildFailed."""
-    site = prepare_site(options, diagnostics)
-    files = render_site(site, diagnostics)
+    caches = caches or BuildCaches()
+    site = prepare_site(options, diagnostics, caches)
+    files = render_site(site, diagnostics, caches.render)
     _stop_if_errors(diagnostics)
     return site, files
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .build import BuildOptions, UsageError, build, prepare_site
+from .build import BuildOptions, UsageError, build, check_source, prepare_site
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics
 from .validate import SHANGHAI
 from .write import OutputError
@@ -26,7 +26,7 @@ def _as_of(text: str) -> dt.datetime:
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liaoning-site", description="Build the Liaoning Digital Literacy and Skills Month site.")
     parser.add_argument("--version", action="version", version=f"liaoning-site {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,serve,check}")
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     _source_arg(build_cmd)
@@ -35,6 +35,12 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     build_cmd.add_argument("--future", action="store_true", help="include articles dated in the future")
     build_cmd.add_argument("--as-of", type=_as_of, metavar="DATETIME", help="build the site as published at this moment (Asia/Shanghai)")
+
+    serve_cmd = commands.add_parser("serve", help="preview the site with drafts, rebuilding and reloading on every save")
+    _source_arg(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 shares the preview on your network)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (0: any free port)")
+    serve_cmd.add_argument("--as-of", type=_as_of, metavar="DATETIME", help="show the site as published at this moment (Asia/Shanghai)")
 
     check_cmd = commands.add_parser("check", help="validate the content without writing anything")
     _source_arg(check_cmd)
@@ -91,12 +97,18 @@ def run_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve.command import serve  # the server and watchdog load only for this command
+
+    check_source(args.source)
+    return serve(BuildOptions(source=args.source, as_of=args.as_of), args.host, args.port, print_diagnostics)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    commands = {"build": run_build, "serve": run_serve, "check": run_check}
     try:
-        if args.command == "build":
-            return run_build(args)
-        return run_check(args)
+        return commands[args.command](args)
     except BuildFailed as exc:
         print_diagnostics(exc.diagnostics)
         errors = sum(d.severity == "error" for d in exc.diagnostics)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import diagnostics as msg
 from .config import SiteConfig
-from .diagnostics import Diagnostics, Position
+from .diagnostics import Diagnostic, Diagnostics, Position
 from .sourcefile import read_text
 from .yamlsource import LocatedYaml, parse_yaml
 
@@ -49,20 +49,51 @@ class Sources:
     static: tuple[StaticFile, ...]
 
 
-def load_sources(config: SiteConfig, diagnostics: Diagnostics) -> Sources:
+@dataclass
+class LoadCache:
+    """Documents read by an earlier build (in `serve`), reused while their files are unchanged.
+
+    A file counts as unchanged while its size, mtime and inode are; the watcher also
+    `forget`s every path it saw change, in case two saves fall within one mtime tick.
+    """
+
+    entries: dict[str, tuple[tuple[int, int, int], RawDoc | None, list[Diagnostic]]] = field(default_factory=dict)
+
+    def forget(self, rels: set[str]) -> None:
+        for rel in rels:
+            self.entries.pop(rel, None)
+
+
+def load_sources(config: SiteConfig, diagnostics: Diagnostics, cache: LoadCache | None = None) -> Sources:
     """Read campaign.yml, every Markdown document and the list of static files."""
     root = config.source_dir
     campaign = _load_campaign(root, diagnostics)
     docs: list[RawDoc] = []
+    seen: dict[str, tuple[tuple[int, int, int], RawDoc | None, list[Diagnostic]]] = {}
     for folder, kind, recursive in COLLECTIONS:
         for path in _markdown_files(root / "content" / folder, recursive):
             rel = path.relative_to(root).as_posix()
-            if _escapes(path, root, rel, diagnostics):
-                continue
-            doc = load_document(path, rel, kind, diagnostics)
-            if doc is not None:
-                docs.append(doc)
+            entry = _load_cached(path, rel, kind, root, cache)
+            seen[rel] = entry
+            diagnostics.extend(entry[2])
+            if entry[1] is not None:
+                docs.append(entry[1])
+    if cache is not None:
+        cache.entries = seen
     return Sources(campaign, tuple(docs), tuple(_static_files(config, diagnostics)))
+
+
+def _load_cached(path: Path, rel: str, kind: str, root: Path, cache: LoadCache | None):
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        stamp = (0, 0, 0)
+    if cache is not None and rel in cache.entries and cache.entries[rel][0] == stamp and stamp != (0, 0, 0):
+        return cache.entries[rel]
+    local = Diagnostics()
+    doc = None if _escapes(path, root, rel, local) else load_document(path, rel, kind, local)
+    return stamp, doc, local.items
 
 
 def load_document(path: Path, rel: str, kind: str, diagnostics: Diagnostics) -> RawDoc | None:

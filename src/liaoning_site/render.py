@@ -181,7 +181,7 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
     """Every HTML page of the site, in a stable order, each with the key of what it shows."""
 
     def card_key(article: Article) -> tuple[str, bool]:
-        return article.digest, article.source in site.unpublished
+        return article.digest, views.marked(article.source)
 
     def links_key(source: str) -> tuple[tuple[str, str], ...]:
         return tuple(sorted(site.links[source].items()))
@@ -204,7 +204,7 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
         "years": _archive(site, views), "page": {"kind": "archive", "title": "活动归档"},
     })
     for page in site.pages:
-        key = ("page", page.digest, links_key(page.source), page.source in site.unpublished)
+        key = ("page", page.digest, links_key(page.source), views.marked(page.source))
         yield PagePlan(site.routes[page.source], "page.html", key, lambda p=page: _page_context(p, views))
     yield PagePlan(urls.not_found(), "404.html", ("404",), lambda: {"page": {"kind": "404", "title": "页面未找到"}})
 
@@ -237,7 +237,7 @@ def _page_context(page, views: Views) -> dict[str, Any]:
     return {
         "doc": {"title": page.title, "html": body.html, "toc": [{"id": i, "title": t, "level": l} for i, t, l in body.toc]},
         "page": {"kind": "page", "title": page.title, "description": page.summary or body.summary,
-                 "unpublished": page.source in views.site.unpublished},
+                 "unpublished": views.marked(page.source)},
     }
 
 

@@ -7,7 +7,7 @@ in one pass, each at the exact line and column of the key or value that is wrong
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from . import diagnostics as msg
 from .campaign import Campaign, Figure, read_figures
 from .config import SiteConfig
-from .diagnostics import Diagnostics, Position
+from .diagnostics import Diagnostic, Diagnostics, Position
 from .load import RawDoc
 from .schema import Fields, read_bool, read_date, read_int, read_mapping, read_str, read_str_list
 from .slugs import is_safe_slug, make_slug
@@ -104,16 +104,42 @@ class Content:
     pages: tuple[Page, ...]
 
 
+@dataclass
+class ValidateCache:
+    """Articles checked by an earlier build (in `serve`), keyed by their text and what they refer to.
+
+    Checking a cover looks at the disk, so `serve` clears this whenever a non-Markdown file changes.
+    """
+
+    entries: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], tuple[Article | None, list[Diagnostic]]] = field(default_factory=dict)
+
+
 def validate_content(
-    docs: tuple[RawDoc, ...], campaign: Campaign | None, config: SiteConfig, diagnostics: Diagnostics
+    docs: tuple[RawDoc, ...],
+    campaign: Campaign | None,
+    config: SiteConfig,
+    diagnostics: Diagnostics,
+    cache: ValidateCache | None = None,
 ) -> Content:
     """Check all documents; scenarios first, since articles refer to them."""
     scenarios = [s for d in docs if d.kind == "scenario" if (s := validate_scenario(d, diagnostics))]
     known = tuple(s.slug for s in scenarios)
     lines = tuple(line.slug for line in campaign.lines) if campaign else ()
-    articles = [
-        a for d in docs if d.kind == "article" if (a := validate_article(d, known, lines, config, diagnostics))
-    ]
+    cache = cache if cache is not None else ValidateCache()
+    entries = {}
+    articles = []
+    for doc in docs:
+        if doc.kind != "article":
+            continue
+        key = (doc.rel, doc.digest, known, lines)
+        if key not in cache.entries:
+            local = Diagnostics()
+            cache.entries[key] = (validate_article(doc, known, lines, config, local), local.items)
+        entries[key] = article, found = cache.entries[key]
+        diagnostics.extend(found)
+        if article is not None:
+            articles.append(article)
+    cache.entries = entries
     pages = [p for d in docs if d.kind == "page" if (p := validate_page(d, diagnostics))]
     return Content(tuple(sorted(scenarios, key=lambda s: (s.order, s.slug))), tuple(articles), tuple(pages))
 

@@ -52,6 +52,10 @@ class Views:
         titles = {s.slug: s.title for s in self.site.scenarios}
         return [{"slug": s, "title": titles[s], "url": self.url(urls.scenario(s).path)} for s in article.scenarios]
 
+    def marked(self, source: str) -> bool:
+        """Drafts and future articles carry a banner in preview only, never in a build."""
+        return self.site.preview and source in self.site.unpublished
+
     def card(self, article: Article) -> dict[str, Any]:
         body = self.bodies[article.source]
         return {
@@ -64,7 +68,7 @@ class Views:
             "kind_label": KIND_LABELS[article.kind],
             "scenarios": self.scenario_links(article),
             "region": self.term_link("regions", article.region) if article.region else None,
-            "unpublished": article.source in self.site.unpublished,
+            "unpublished": self.marked(article.source),
         }
 
     def article(self, article: Article) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Position
@@ -27,15 +28,18 @@ class Reference:
     text: str
 
 
-def find_references(body: str, body_line: int) -> list[Reference]:
+@lru_cache(maxsize=65536)  # bodies are scanned on every rebuild in `serve`; most are unchanged
+def find_references(body: str, body_line: int) -> tuple[Reference, ...]:
     """Every link and image target in a Markdown body, outside fenced code, with file positions."""
+    if "](" not in body and "]:" not in body:
+        return ()
     masked = _mask_fences(body)
     found = []
     for match in _INLINE.finditer(masked):
         found.append(Reference(match["target"], _pos(body, match.start("target"), body_line), match[1] == "!", match["text"]))
     for match in _REFDEF.finditer(masked):
         found.append(Reference(match["target"], _pos(body, match.start("target"), body_line), False, ""))
-    return sorted(found, key=lambda r: (r.position.line, r.position.col))
+    return tuple(sorted(found, key=lambda r: (r.position.line, r.position.col)))
 
 
 def is_local(target: str) -> bool:

@@ -1,0 +1,77 @@
+"""`liaoning-site serve`: bind, build, watch, rebuild, serve until Ctrl-C."""
+
+from __future__ import annotations
+
+import errno
+import sys
+import threading
+from dataclasses import replace
+from typing import Callable
+
+from ..build import BuildOptions, UsageError
+from ..config import load_config
+from ..diagnostics import Diagnostic, Diagnostics
+from .preview import Preview, RebuildReport
+from .server import PreviewServer
+from .watch import Watcher, watched_roots
+
+
+def bind(host: str, port: int) -> PreviewServer:
+    """Open the listening socket first, so a busy port is reported before any work is done."""
+    try:
+        return PreviewServer((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {port} on {host} is already in use; stop the other server, "
+                "choose another --port, or use --port 0 to take any free port"
+            ) from None
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def preview_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("", "0.0.0.0") else ("localhost" if host == "::" else host)
+    shown = f"[{shown}]" if ":" in shown else shown
+    return f"http://{shown}:{port}/"
+
+
+def preview_options(options: BuildOptions, base_url: str) -> BuildOptions:
+    """Reviewers see drafts (marked); with --as-of, only what is published at that moment, plus drafts."""
+    scheduled = options.as_of is not None
+    return replace(options, base_url=base_url, preview=True, drafts=True, future=not scheduled, expired=not scheduled)
+
+
+def report_line(report: RebuildReport, print_diagnostics: Callable[[list[Diagnostic]], None]) -> None:
+    print_diagnostics([*report.errors, *report.warnings])
+    if report.ok:
+        print(f"rebuilt in {report.seconds * 1000:.0f} ms", file=sys.stderr)
+    else:
+        print(f"build failed: {len(report.errors)} error(s); still serving the last good site", file=sys.stderr)
+
+
+def serve(options: BuildOptions, host: str, port: int, print_diagnostics: Callable[[list[Diagnostic]], None]) -> int:
+    server = bind(host, port)
+    url = preview_url(host, server.server_address[1])
+    preview = Preview(preview_options(options, url))
+    server.preview = preview
+    report_line(preview.rebuild(None), print_diagnostics)
+    config = load_config(options.source, Diagnostics())
+    watcher = Watcher(watched_roots(options.source.resolve(), config.theme_dir if config else None))
+    thread = threading.Thread(target=server.serve_forever, name="preview-http", daemon=True)
+    watcher.start()
+    thread.start()
+    if host in ("0.0.0.0", "::", ""):
+        print("warning: the preview is reachable by other computers on this network; drafts are visible to them", file=sys.stderr)
+    print(f"Serving the preview at {url}  (Ctrl-C to stop)", flush=True)
+    try:
+        while True:
+            changes = watcher.next_batch(timeout=0.5)
+            if changes:
+                report_line(preview.rebuild(changes), print_diagnostics)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    finally:
+        watcher.stop()
+        server.shutdown()
+        server.server_close()
+    return 0

@@ -1,0 +1,103 @@
+"""The previewed site: the last good build held in memory, the current errors, and an epoch.
+
+A rebuild reuses the caches of the previous one, so only changed documents are read and
+converted and only pages whose inputs changed are rendered again. A failed rebuild keeps
+the last good site and publishes its errors; every outcome bumps the epoch, which is what
+browsers wait on.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..build import BuildCaches, BuildOptions, render
+from ..diagnostics import BuildFailed, Diagnostic, Diagnostics
+from .watch import Change
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One complete build: rendered files in memory, assets as paths to their sources."""
+
+    files: dict[str, bytes]
+    assets: dict[str, Path]
+
+    def lookup(self, rel: str) -> bytes | Path | None:
+        return self.files.get(rel) if rel in self.files else self.assets.get(rel)
+
+    def has(self, rel: str) -> bool:
+        return rel in self.files or rel in self.assets
+
+
+@dataclass(frozen=True)
+class State:
+    epoch: int
+    errors: tuple[Diagnostic, ...]
+    css_only: bool  # the last change touched stylesheets only: swap them, no reload
+
+
+@dataclass
+class RebuildReport:
+    ok: bool
+    seconds: float
+    errors: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+class Preview:
+    """Owns the caches and the current snapshot; safe to read from many request threads."""
+
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self.caches = BuildCaches()
+        self.snapshot: Snapshot | None = None
+        self._state = State(0, (), False)
+        self._changed = threading.Condition()
+        self._rebuilding = threading.Lock()
+
+    @property
+    def state(self) -> State:
+        return self._state
+
+    def rebuild(self, changes: set[Change] | None = None) -> RebuildReport:
+        """Rebuild after `changes` (None: from scratch) and publish the result to waiting browsers."""
+        with self._rebuilding:
+            started = time.perf_counter()
+            self._invalidate(changes)
+            diagnostics = Diagnostics()
+            try:
+                site, files = render(self.options, diagnostics, self.caches)
+            except BuildFailed as failed:
+                errors = [d for d in failed.diagnostics if d.severity == "error"]
+                self._publish(None, tuple(errors), False)
+                return RebuildReport(False, time.perf_counter() - started, errors, diagnostics.warnings)
+            snapshot = Snapshot({f.output: f.data for f in files}, {a.output: a.path for a in site.assets})
+            css_only = bool(changes) and all(c.is_css for c in changes) and not self._state.errors
+            self._publish(snapshot, (), css_only)
+            return RebuildReport(True, time.perf_counter() - started, [], diagnostics.warnings)
+
+    def _invalidate(self, changes: set[Change] | None) -> None:
+        if changes is None:
+            self.caches = BuildCaches()
+            return
+        root = self.options.source.resolve()
+        self.caches.load.forget({c.path.relative_to(root).as_posix() for c in changes if c.path.is_relative_to(root)})
+        # Article checks look at image files on disk and at the config; other edits leave them valid.
+        if any(c.kind != "content" or c.path.suffix != ".md" for c in changes):
+            self.caches.validate.entries.clear()
+
+    def _publish(self, snapshot: Snapshot | None, errors: tuple[Diagnostic, ...], css_only: bool) -> None:
+        with self._changed:
+            if snapshot is not None:
+                self.snapshot = snapshot
+            self._state = State(self._state.epoch + 1, errors, css_only)
+            self._changed.notify_all()
+
+    def wait(self, epoch: int, timeout: float) -> State:
+        """Block until the epoch differs from `epoch` (or the timeout passes); return the state."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._state.epoch != epoch, timeout=timeout)
+            return self._state

@@ -23,8 +23,9 @@ RANK = {
     "render": 10,
     "write": 11,
     "build": 12,
-    "cli": 13,
-    "__main__": 14,
+    "serve": 13,
+    "cli": 14,
+    "__main__": 15,
     "__init__": -1,
 }
 
@@ -37,11 +38,11 @@ def stage_of(path: Path) -> str:
 def imported_stages(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = set()
-    inside_model = path.parent.name == "model"
+    inside_subpackage = path.parent != PACKAGE
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level > 0:
-            if node.level == 1 and inside_model:
-                continue  # model's own submodules
+            if node.level == 1 and inside_subpackage:
+                continue  # a subpackage's own modules
             base = (node.module or "").split(".")[0]
             found |= {base} if base else {alias.name for alias in node.names}
     return found

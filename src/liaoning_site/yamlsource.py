@@ -68,7 +68,15 @@ def parse_yaml(
             return LocatedYaml(data=None, start=Position(line_offset + 1, 1))
         located = LocatedYaml(data=None, start=_position(node.start_mark, line_offset))
         duplicates = _walk(node, (), located, line_offset, set(), 0)
-        data = loader.construct_document(node)
+        try:
+            data = loader.construct_document(node)
+        except (ValueError, TypeError, OverflowError) as exc:
+            # A value that looks like a date but is not one (2025-13-45) fails while constructing.
+            bad = _first_bad_scalar(node, set())
+            where = _position(bad.start_mark if bad else None, line_offset)
+            shown = f" {bad.value!r}" if bad else ""
+            diagnostics.error(path, where, f"invalid value{shown}: {exc}")
+            return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -115,3 +123,22 @@ def _walk(
         for index, item in enumerate(node.value):
             duplicates += _walk(item, path + (index,), located, line_offset, seen, depth + 1)
     return duplicates
+
+
+def _first_bad_scalar(node: yaml.Node, seen: set[int]) -> yaml.ScalarNode | None:
+    """The first scalar that SafeLoader cannot construct on its own."""
+    if id(node) in seen:
+        return None
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            yaml.SafeLoader("").construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            return node
+        return None
+    children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
+    for child in children:
+        found = _first_bad_scalar(child, seen)
+        if found is not None:
+            return found
+    return None

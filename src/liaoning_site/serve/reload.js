@@ -41,6 +41,7 @@
   }
 
   var source = new EventSource("/__liaoning/events");
+  source.onopen = function () { document.documentElement.setAttribute("data-live-reload", "on"); };
   source.onmessage = function (event) {
     var state = JSON.parse(event.data);
     var first = epoch === null;

@@ -18,6 +18,7 @@ from .load import LoadCache, load_sources
 from .model import Site, build_site_model
 from .model.site import Publishing
 from .outputs import OutputFile
+from .pool import default_jobs
 from .render import RenderCache, render_site
 from .validate import ValidateCache, validate_content
 from .write import OutputError, check_output_dir, write_outputs
@@ -37,6 +38,7 @@ class BuildOptions:
     expired: bool = False
     as_of: dt.datetime | None = None
     preview: bool = False
+    jobs: int = field(default_factory=default_jobs)  # worker processes for rendering
 
     @property
     def output_dir(self) -> Path:
@@ -97,7 +99,7 @@ def render(options: BuildOptions, diagnostics: Diagnostics, caches: BuildCaches 
     """Everything but writing: the site and its files, or BuildFailed."""
     caches = caches or BuildCaches()
     site = prepare_site(options, diagnostics, caches)
-    files = render_site(site, diagnostics, caches.render)
+    files = render_site(site, diagnostics, caches.render, options.jobs)
     _stop_if_errors(diagnostics)
     return site, files
 

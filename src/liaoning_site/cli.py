@@ -11,6 +11,7 @@ from typing import Sequence
 from . import __version__
 from .build import BuildOptions, UsageError, build, check_source, prepare_site
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics
+from .pool import default_jobs
 from .validate import SHANGHAI
 from .write import OutputError
 
@@ -21,6 +22,12 @@ def _as_of(text: str) -> dt.datetime:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date-time like 2025-06-20T09:00, found {text!r}") from None
     return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+    return int(text)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -35,6 +42,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     build_cmd.add_argument("--future", action="store_true", help="include articles dated in the future")
     build_cmd.add_argument("--as-of", type=_as_of, metavar="DATETIME", help="build the site as published at this moment (Asia/Shanghai)")
+    build_cmd.add_argument("--jobs", type=_positive, default=default_jobs(), metavar="N", help="worker processes for rendering (default: the number of cores)")
 
     serve_cmd = commands.add_parser("serve", help="preview the site with drafts, rebuilding and reloading on every save")
     _source_arg(serve_cmd)
@@ -70,6 +78,7 @@ def run_build(args: argparse.Namespace) -> int:
         drafts=args.drafts,
         future=args.future,
         as_of=args.as_of,
+        jobs=args.jobs,
     )
     result = build(options)
     print_diagnostics(result.warnings)

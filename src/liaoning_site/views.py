@@ -7,7 +7,7 @@ labels, the Markdown HTML of each document.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .markdown import RenderedBody
@@ -34,10 +34,14 @@ def iso(value: dt.datetime | None) -> str:
 
 @dataclass(frozen=True)
 class Views:
-    """Builds view dicts for one site; `bodies` holds each document's rendered Markdown."""
+    """Builds view dicts for one site; `bodies` holds each document's rendered Markdown.
+
+    Cards are built once per article and shared by every list showing it; templates only read them.
+    """
 
     site: Site
     bodies: dict[str, RenderedBody]
+    _cards: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def url(self, path: str) -> str:
         return self.site.config.base_path + path
@@ -57,6 +61,12 @@ class Views:
         return self.site.preview and source in self.site.unpublished
 
     def card(self, article: Article) -> dict[str, Any]:
+        card = self._cards.get(article.source)
+        if card is None:
+            card = self._cards[article.source] = self._make_card(article)
+        return card
+
+    def _make_card(self, article: Article) -> dict[str, Any]:
         body = self.bodies[article.source]
         return {
             "title": article.title,

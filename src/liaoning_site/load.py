@@ -72,7 +72,7 @@ def load_sources(config: SiteConfig, diagnostics: Diagnostics, cache: LoadCache 
     seen: dict[str, tuple[tuple[int, int, int], RawDoc | None, list[Diagnostic]]] = {}
     for folder, kind, recursive in COLLECTIONS:
         for path in _markdown_files(root / "content" / folder, recursive):
-            rel = path.relative_to(root).as_posix()
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
             entry = _load_cached(path, rel, kind, root, cache)
             seen[rel] = entry
             diagnostics.extend(entry[2])
@@ -133,15 +133,16 @@ def _load_campaign(root: Path, diagnostics: Diagnostics) -> LocatedYaml | None:
 
 
 def _markdown_files(folder: Path, recursive: bool) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    found = folder.rglob("*.md") if recursive else folder.glob("*.md")
-    # Sorted so that every run reports and numbers things in the same order.
-    return sorted(p for p in found if p.is_file() and not _is_hidden(p.relative_to(folder)))
+    """Markdown files under `folder`, skipping hidden and `_` names, sorted for a stable order."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not _is_hidden(d)] if recursive else []
+        found += [os.path.join(dirpath, n) for n in filenames if n.endswith(".md") and not _is_hidden(n)]
+    return [Path(p) for p in sorted(found) if os.path.isfile(p)]
 
 
-def _is_hidden(rel: Path) -> bool:
-    return any(part.startswith((".", "_")) or part.endswith("~") for part in rel.parts)
+def _is_hidden(name: str) -> bool:
+    return name.startswith((".", "_")) or name.endswith("~")
 
 
 def _escapes(path: Path, root: Path, rel: str, diagnostics: Diagnostics) -> bool:

@@ -52,7 +52,8 @@ class RenderCache:
     """What a build may reuse from the previous one, held by `serve` (and by the build cache)."""
 
     bodies: dict[str, RenderedBody] = field(default_factory=dict)  # body key -> rendered Markdown
-    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # output -> (page key, bytes)
+    linked: dict[str, tuple[str, dict[str, str], RenderedBody]] = field(default_factory=dict)  # source -> links applied
+    pages: dict[str, tuple[tuple, bytes]] = field(default_factory=dict)  # output -> (page key, bytes)
     stats: RenderStats = field(default_factory=RenderStats)
 
 
@@ -64,7 +65,8 @@ def digest(value: object) -> str:
 def render_bodies(site: Site, cache: RenderCache, jobs: int = 1) -> dict[str, RenderedBody]:
     """Markdown -> HTML for every published document, converting only bodies not seen before."""
     documents = (*site.scenarios, *site.articles, *site.pages)
-    keys = [digest((MARKDOWN_VERSION, doc.body)) for doc in documents]
+    # The file digest covers the body; a front-matter-only edit converts one body again, cheaply.
+    keys = [MARKDOWN_VERSION + doc.digest for doc in documents]
     missing = {key: doc.body for key, doc in zip(keys, documents) if key not in cache.bodies}
     renderers: list[MarkdownRenderer] = []  # one per process, made on first use
 
@@ -77,10 +79,15 @@ def render_bodies(site: Site, cache: RenderCache, jobs: int = 1) -> dict[str, Re
     cache.stats.markdown += len(converted)
     kept = {key: cache.bodies.get(key) or converted[key] for key in keys}
     cache.bodies = kept  # forget bodies no longer used
-    return {
-        doc.source: rewrite_links(kept[key], site.links[doc.source], site.config.base_path)
-        for key, doc in zip(keys, documents)
-    }
+    linked = {}
+    for key, doc in zip(keys, documents):
+        links = site.links[doc.source]
+        previous = cache.linked.get(doc.source)
+        if previous is None or previous[0] != key or previous[1] != links:
+            previous = (key, links, rewrite_links(kept[key], links, site.config.base_path))
+        linked[doc.source] = previous
+    cache.linked = linked
+    return {source: entry[2] for source, entry in linked.items()}
 
 
 def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
@@ -117,8 +124,9 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
     cache = cache if cache is not None else RenderCache()
     views = Views(site, render_bodies(site, cache, jobs))
     common_key = site_key(site)
-    plans = [(plan, digest((common_key, plan.template, plan.key))) for plan in plan_pages(site, views)]
-    stale = [plan for plan, key in plans if cache.pages.get(plan.route.output, ("",))[0] != key]
+    # Keys stay tuples: comparing them is cheaper than hashing them, and they pickle as they are.
+    plans = [(plan, (common_key, plan.template, plan.key)) for plan in plan_pages(site, views)]
+    stale = [plan for plan, key in plans if cache.pages.get(plan.route.output, ((),))[0] != key]
     environments: list[jinja2.Environment] = []  # one per process, made on first use
 
     def render_one(plan: PagePlan) -> tuple[bytes | None, list[Diagnostic]]:
@@ -135,7 +143,7 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
     cache.stats.rendered += len(stale)
     cache.stats.reused += len(plans) - len(stale)
     files: list[OutputFile] = []
-    pages: dict[str, tuple[str, bytes]] = {}
+    pages: dict[str, tuple[tuple, bytes]] = {}
     for plan, key in plans:
         output = plan.route.output
         data = fresh[output] if output in fresh else cache.pages[output][1]
@@ -292,7 +300,10 @@ def _archive(site: Site, views: Views) -> list[dict[str, Any]]:
     years: dict[int, dict[int, list[dict[str, Any]]]] = {}
     for article in site.articles:
         local = article.date.astimezone(SHANGHAI)
-        years.setdefault(local.year, {}).setdefault(local.month, []).append(views.card(article))
+        # A one-line entry, not a full card: the archive lists every article of every year.
+        entry = {"title": article.title, "url": views.url(site.routes[article.source].path), "date": date_zh(local),
+                 "date_iso": local.isoformat(), "unpublished": views.marked(article.source)}
+        years.setdefault(local.year, {}).setdefault(local.month, []).append(entry)
     return [
         {"year": year, "months": [{"month": m, "label": f"{year}年{m}月", "articles": items} for m, items in months.items()]}
         for year, months in years.items()

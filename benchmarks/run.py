@@ -1,0 +1,197 @@
+"""Benchmark liaoning-site on synthetic corpora and print one table.
+
+    python benchmarks/run.py                      # 1,000 and 10,000 articles
+    python benchmarks/run.py --sizes 1000,10000,50000
+    python benchmarks/run.py --compare hugo,pelican,mkdocs,eleventy
+
+For each size: a cold build (no cache, no output), a warm build (nothing changed), a build
+after one article's body was edited, and in `serve` the time from saving an article to the
+reload event reaching a connected browser. Peak memory is the largest proportional set
+size (PSS, so forked workers' shared pages count once) of the build's process tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import make_corpus  # noqa: E402
+from compare import COMPARISONS  # noqa: E402
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class Row:
+    size: int
+    cold: Measure | None = None
+    warm: Measure | None = None
+    edit: Measure | None = None
+    reload_ms: float | None = None
+    others: dict[str, Measure] = field(default_factory=dict)
+
+
+def tree_pss_kb(pid: int) -> int:
+    """Sum of PSS over a process and its descendants (Linux /proc)."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+            with open(f"/proc/{current}/task/{current}/children") as f:
+                pending += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError, StopIteration, PermissionError):
+            continue
+    return total
+
+
+def timed(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Measure:
+    """Run a command to completion; wall time and peak memory of its process tree."""
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    while process.poll() is None:
+        peak = max(peak, tree_pss_kb(process.pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read()[-3000:]}")
+    return Measure(seconds, peak / 1024)
+
+
+def our_build(source: Path, *extra: str) -> Measure:
+    env = {**os.environ, "CI": "true"}
+    return timed([sys.executable, "-m", "liaoning_site", "build", "--source", str(source), *extra], env=env)
+
+
+def edit_article(source: Path, n: int) -> Path:
+    article = next((source / "content" / "articles").rglob("a000007.md"))
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("\n\n", f"\n\n第{n}次修改的段落。\n\n", 1), encoding="utf-8")
+    return article
+
+
+def serve_reload_ms(source: Path, edits: int = 5) -> float:
+    """Median time from saving an article to the reload event arriving on an open SSE connection."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "liaoning_site", "serve", "--source", str(source), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert process.stdout is not None
+        match = re.search(r"http://([\d.]+):(\d+)/", process.stdout.readline())
+        assert match, "serve did not start"
+        events: list[float] = []
+        ready = threading.Event()
+
+        def listen() -> None:
+            conn = http.client.HTTPConnection(match[1], int(match[2]), timeout=120)
+            conn.request("GET", "/__liaoning/events")
+            response = conn.getresponse()
+            while True:
+                line = response.fp.readline()
+                if not line:
+                    return
+                if line.startswith(b"data:"):
+                    events.append(time.perf_counter())
+                    ready.set()
+
+        threading.Thread(target=listen, daemon=True).start()
+        ready.wait(30)
+        latencies = []
+        for n in range(edits):
+            seen = len(events)
+            saved = time.perf_counter()
+            edit_article(source, 100 + n)
+            deadline = time.monotonic() + 60
+            while len(events) == seen and time.monotonic() < deadline:
+                time.sleep(0.002)
+            latencies.append((events[seen] - saved) * 1000)
+            time.sleep(0.3)
+        return statistics.median(latencies)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def run_size(size: int, workdir: Path, compare: list[str]) -> Row:
+    source = workdir / f"corpus-{size}"
+    make_corpus(size, source)
+    row = Row(size)
+    for folder in (source / ".cache", source / "_site"):
+        shutil.rmtree(folder, ignore_errors=True)
+    row.cold = our_build(source)
+    row.warm = our_build(source)
+    edit_article(source, 1)
+    row.edit = our_build(source)
+    row.reload_ms = serve_reload_ms(source)
+    for name in compare:
+        runner = COMPARISONS[name]
+        if runner.available():
+            row.others[name] = runner.build(source, workdir / f"{name}-{size}", timed)
+    return row
+
+
+def fmt(measure: Measure | None) -> str:
+    return f"{measure.seconds:7.2f} s" if measure else "      –  "
+
+
+def print_table(rows: list[Row], compare: list[str]) -> None:
+    print()
+    print("| articles | cold build | peak memory | warm build | one edit | serve reload |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print(f"| {row.size:,} | {fmt(row.cold)} | {row.cold.peak_mb:6.0f} MB | {fmt(row.warm)} | {fmt(row.edit)} | {row.reload_ms:5.0f} ms |")
+    if compare:
+        print()
+        print("| articles | generator | cold build | peak memory | liaoning-site is faster by |")
+        print("|---:|---|---:|---:|---:|")
+        for row in rows:
+            for name in compare:
+                other = row.others.get(name)
+                if other is None:
+                    print(f"| {row.size:,} | {name} | not installed | | |")
+                    continue
+                ratio = other.seconds / row.cold.seconds
+                print(f"| {row.size:,} | {name} | {fmt(other)} | {other.peak_mb:6.0f} MB | {ratio:.2f}× |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--compare", default="", help=f"comma-separated, from: {', '.join(COMPARISONS)}")
+    parser.add_argument("--workdir", type=Path, default=HERE / "work")
+    args = parser.parse_args()
+    compare = [c for c in args.compare.split(",") if c]
+    unknown = [c for c in compare if c not in COMPARISONS]
+    if unknown:
+        parser.error(f"unknown generator(s): {', '.join(unknown)}")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"{size} articles…", file=sys.stderr, flush=True)
+        rows.append(run_size(size, args.workdir, compare))
+    print_table(rows, compare)
+
+
+if __name__ == "__main__":
+    main()

@@ -233,7 +233,7 @@ def test_failed_build_leaves_previous_output_untouched(make_site, run_cli) -> No
     assert code == 1
     assert "content/articles/hello.md:2:1: error: `title` is empty; give it a value" in err
     assert snapshot(site / "_site") == before
-    assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in site.iterdir() if p.name.startswith("._site")] == []
 
 
 def test_second_build_replaces_output_and_drops_stale_files(make_site, run_cli) -> None:

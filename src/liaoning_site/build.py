@@ -11,17 +11,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import BuildCaches, load_caches, save_caches
 from .campaign import validate_campaign
 from .config import load_config
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics
-from .load import LoadCache, load_sources
+from .load import load_sources
 from .model import Site, build_site_model
 from .model.site import Publishing
 from .outputs import OutputFile
 from .pool import default_jobs
-from .render import RenderCache, render_site
-from .validate import ValidateCache, validate_content
-from .write import OutputError, check_output_dir, write_outputs
+from .render import render_site
+from .validate import validate_content
+from .write import OutputError, check_output_dir, output_matches, write_outputs
 
 
 class UsageError(Exception):
@@ -39,19 +40,11 @@ class BuildOptions:
     as_of: dt.datetime | None = None
     preview: bool = False
     jobs: int = field(default_factory=default_jobs)  # worker processes for rendering
+    cache: bool = True  # reuse and update .cache/ under the source
 
     @property
     def output_dir(self) -> Path:
         return self.output if self.output is not None else self.source / "_site"
-
-
-@dataclass
-class BuildCaches:
-    """What one build may reuse from the previous one; `serve` keeps one across rebuilds."""
-
-    load: LoadCache = field(default_factory=LoadCache)
-    validate: ValidateCache = field(default_factory=ValidateCache)
-    render: RenderCache = field(default_factory=RenderCache)
 
 
 @dataclass(frozen=True)
@@ -113,8 +106,14 @@ def build(options: BuildOptions) -> BuildResult:
         check_output_dir(options.output_dir, options.source)
     except OutputError as exc:
         raise UsageError(str(exc)) from None
-    site, files = render(options, diagnostics)
-    write_outputs(files, site.assets, options.output_dir)
+    caches = load_caches(options.source) if options.cache else BuildCaches()
+    if not output_matches(options.output_dir, caches.manifest):
+        # Someone changed or removed the output: pages cannot be reused from it.
+        caches.render.pages, caches.manifest = {}, {}
+    site, files = render(options, diagnostics, caches)
+    caches.manifest = write_outputs(files, site.assets, options.output_dir, caches.manifest)
+    if options.cache:
+        save_caches(options.source, caches)
     return BuildResult(
         output=options.output_dir,
         pages=sum(1 for f in files if f.output.endswith(".html")),

@@ -42,6 +42,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     build_cmd.add_argument("--future", action="store_true", help="include articles dated in the future")
     build_cmd.add_argument("--as-of", type=_as_of, metavar="DATETIME", help="build the site as published at this moment (Asia/Shanghai)")
+    build_cmd.add_argument("--no-cache", action="store_true", help="ignore and do not update .cache/ (a cold build)")
     build_cmd.add_argument("--jobs", type=_positive, default=default_jobs(), metavar="N", help="worker processes for rendering (default: the number of cores)")
 
     serve_cmd = commands.add_parser("serve", help="preview the site with drafts, rebuilding and reloading on every save")
@@ -79,6 +80,7 @@ def run_build(args: argparse.Namespace) -> int:
         future=args.future,
         as_of=args.as_of,
         jobs=args.jobs,
+        cache=not args.no_cache,
     )
     result = build(options)
     print_diagnostics(result.warnings)

@@ -8,4 +8,4 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class OutputFile:
     output: str  # path inside the output folder, "/"-separated
-    data: bytes
+    data: bytes | None  # None: unchanged since the last build, whose file is still in the output

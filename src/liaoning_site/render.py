@@ -146,10 +146,11 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
     pages: dict[str, tuple[tuple, bytes]] = {}
     for plan, key in plans:
         output = plan.route.output
+        if output in fresh and fresh[output] is None:
+            continue  # a template error, already reported
         data = fresh[output] if output in fresh else cache.pages[output][1]
-        if data is not None:
-            pages[output] = (key, data)
-            files.append(OutputFile(output, data))
+        pages[output] = (key, data)
+        files.append(OutputFile(output, data))
     cache.pages = pages
     files += render_feeds(site, views.bodies)
     files.append(render_sitemap(site))

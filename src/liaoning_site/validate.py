@@ -132,7 +132,9 @@ def validate_content(
         if doc.kind != "article":
             continue
         key = (doc.rel, doc.digest, known, lines)
-        if key not in cache.entries:
+        cached = cache.entries.get(key)
+        # A cover is a file of its own: its article is checked again if the file went away.
+        if cached is None or (cached[0] is not None and cached[0].cover is not None and not cached[0].cover.path.is_file()):
             local = Diagnostics()
             cache.entries[key] = (validate_article(doc, known, lines, config, local), local.items)
         entries[key] = article, found = cache.entries[key]

@@ -1,15 +1,19 @@
-"""Write stage: `OutputFile`s and assets -> the output folder, atomically.
+"""Write stage: `OutputFile`s and assets -> the output folder, never half-written.
 
-The whole site is written into a temporary folder beside the output, then swapped in
-with two renames, so a failed or killed build never leaves a half-written site. This is
-the only module that touches the output folder.
+A first or large build is written into a temporary folder beside the output and swapped
+in with two renames. A small change (one edited article) is applied in place, after hard
+links to the files it replaces are kept in a journal that `recover_interrupted` uses to
+undo it if the build was killed. Files whose bytes are unchanged are never rewritten.
+This is the only module that touches the output folder.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -49,24 +53,101 @@ def safe_join(root: Path, rel: str) -> Path:
     return root.joinpath(*parts)
 
 
-def write_outputs(files: Iterable[OutputFile], assets: Iterable[Asset], output: Path) -> None:
-    """Write everything into a fresh folder, then swap it in place of `output`."""
+Manifest = dict[str, tuple[int, int]]  # output file -> (size, mtime_ns)
+
+
+@dataclass
+class _Plan:
+    """What to do to the output folder: every output, and which of them must be written."""
+
+    outputs: dict[str, bytes | Path | None]  # None: keep the file the last build wrote
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
+def output_matches(output: Path, manifest: Manifest) -> bool:
+    """True when the output folder is exactly as the last build left it (nobody edited it since)."""
+    if not manifest or not (output / MARKER).is_file():
+        return False
+    for rel, stamp in manifest.items():
+        try:
+            st = (output / rel).stat()
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != stamp:
+            return False
+    return True
+
+
+def write_outputs(files: Iterable[OutputFile], assets: Iterable[Asset], output: Path, previous: Manifest | None = None) -> Manifest:
+    """Bring `output` to exactly these files; returns the manifest of what is now on disk.
+
+    Files whose bytes did not change are left alone (deployers sync by size and mtime). A small
+    change is applied in place under a journal that undoes it if the build is killed; a large
+    one is written into a fresh folder that replaces the old one in a single rename.
+    """
     output = output.resolve()
     recover_interrupted(output)
+    previous = previous if previous and output_matches(output, previous) else {}
+    plan = _plan(files, assets, output, previous)
+    if previous and len(plan.changed) + len(plan.deleted) <= max(64, len(plan.outputs) // 5):
+        _apply_in_place(plan, output)
+    else:
+        _write_fresh(plan, output)
+    manifest = {rel: previous[rel] for rel in plan.outputs if rel in previous and rel not in plan.changed}
+    for rel in plan.changed if previous else plan.outputs:
+        st = (output / rel).stat()
+        manifest[rel] = (st.st_size, st.st_mtime_ns)
+    return manifest
+
+
+def _plan(files: Iterable[OutputFile], assets: Iterable[Asset], output: Path, previous: Manifest) -> _Plan:
+    plan = _Plan({})
+    for rel, content in [*((f.output, f.data) for f in files), *((a.output, a.path) for a in assets)]:
+        safe_join(output, rel)
+        if rel in plan.outputs:
+            # The model already refuses collisions; this guards against a bug writing a file twice.
+            raise OutputError(f"two outputs want {rel!r}")
+        plan.outputs[rel] = content
+        if content is None:
+            if rel not in previous:
+                raise OutputError(f"{rel!r} was not rendered and is not in the previous output")
+        elif rel not in previous or not _same(output / rel, content, previous[rel]):
+            plan.changed.append(rel)
+    plan.deleted = [rel for rel in previous if rel not in plan.outputs]
+    return plan
+
+
+def _same(existing: Path, content: bytes | Path, stamp: tuple[int, int]) -> bool:
+    if isinstance(content, Path):  # assets are copied with their mtime, so size and mtime tell
+        st = content.stat()
+        return (st.st_size, st.st_mtime_ns) == stamp
+    return len(content) == stamp[0] and existing.read_bytes() == content
+
+
+def _put(target: Path, content: bytes | Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    if isinstance(content, Path):
+        shutil.copy2(content, temp)
+    else:
+        temp.write_bytes(content)
+    os.replace(temp, target)
+
+
+def _write_fresh(plan: _Plan, output: Path) -> None:
     temp = output.parent / f".{output.name}.tmp-{uuid.uuid4().hex[:12]}"
     temp.mkdir(parents=True)
     try:
-        written: set[str] = set()
-        for file in files:
-            _claim(written, file.output)
-            target = safe_join(temp, file.output)
+        for rel, content in plan.outputs.items():
+            target = temp.joinpath(*rel.split("/"))
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(file.data)
-        for asset in assets:
-            _claim(written, asset.output)
-            target = safe_join(temp, asset.output)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(asset.path, target)
+            if content is None or (rel not in plan.changed and (output / rel).exists()):
+                os.link(output / rel, target)  # unchanged: the same file, mtime and all
+            elif isinstance(content, Path):
+                shutil.copy2(content, target)
+            else:
+                target.write_bytes(content)
         (temp / MARKER).write_text("This folder is generated by liaoning-site build; it is replaced on every build.\n")
         _swap(temp, output)
     except BaseException:
@@ -74,11 +155,42 @@ def write_outputs(files: Iterable[OutputFile], assets: Iterable[Asset], output: 
         raise
 
 
-def _claim(written: set[str], rel: str) -> None:
-    # The model already refuses collisions; this guards against a bug writing a file twice.
-    if rel in written:
-        raise OutputError(f"two outputs want {rel!r}")
-    written.add(rel)
+def _journal(output: Path) -> Path:
+    return output.parent / f".{output.name}.journal"
+
+
+def _apply_in_place(plan: _Plan, output: Path) -> None:
+    """Keep a hard link to every file about to change, then change them; the journal undoes a kill."""
+    journal = _journal(output)
+    kept = journal / "old"
+    kept.mkdir(parents=True)
+    record: dict[str, list[str]] = {"restore": [], "added": []}
+    for rel in [*plan.changed, *plan.deleted]:
+        if (output / rel).exists():
+            (kept / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(output / rel, kept / rel)
+            record["restore"].append(rel)
+        else:
+            record["added"].append(rel)
+    with open(journal / "plan.json", "w", encoding="utf-8") as f:
+        json.dump(record, f)
+        f.flush()
+        os.fsync(f.fileno())
+    for rel in plan.changed:
+        content = plan.outputs[rel]
+        assert content is not None
+        _put(output / rel, content)
+    for rel in plan.deleted:
+        (output / rel).unlink(missing_ok=True)
+        _prune_empty(output / rel, output)
+    shutil.rmtree(journal)  # the commit point
+
+
+def _prune_empty(path: Path, root: Path) -> None:
+    folder = path.parent
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _swap(temp: Path, output: Path) -> None:
@@ -90,7 +202,18 @@ def _swap(temp: Path, output: Path) -> None:
 
 
 def recover_interrupted(output: Path) -> None:
-    """Clean up after a build that was killed: restore the old site if the swap was cut short."""
+    """Clean up after a build that was killed: undo a half-applied change, finish or undo a swap."""
+    journal = _journal(output)
+    if journal.exists():
+        try:
+            record = json.loads((journal / "plan.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            record = {"restore": [], "added": []}  # killed before anything was changed
+        for rel in record["added"]:
+            (output / rel).unlink(missing_ok=True)
+        for rel in record["restore"]:
+            os.replace(journal / "old" / rel, output / rel)
+        shutil.rmtree(journal)
     leftovers = sorted(output.parent.glob(f".{output.name}.old-*"), key=lambda p: p.stat().st_mtime)
     if not output.exists() and leftovers:
         os.rename(leftovers.pop(), output)

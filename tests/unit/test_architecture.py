@@ -22,6 +22,7 @@ RANK = {
     "feeds": 9, "sitemap": 9,
     "render": 10,
     "write": 11,
+    "cache": 11,
     "build": 12,
     "serve": 13,
     "cli": 14,

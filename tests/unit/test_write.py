@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,33 @@ def test_recovers_the_old_site_when_a_swap_was_interrupted(tmp_path: Path) -> No
     recover_interrupted(out)
     assert (out / "index.html").read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_small_change_is_applied_in_place_and_keeps_other_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = [OutputFile(f"p{i}/index.html", f"page {i}".encode()) for i in range(100)]
+    manifest = write_outputs(files, [], out)
+    inode = (out / "p1/index.html").stat().st_ino
+    files[0] = OutputFile("p0/index.html", b"changed")
+    unchanged = [OutputFile(f.output, None) for f in files[1:99]]  # p99 dropped
+    manifest = write_outputs([files[0], *unchanged], [], out, manifest)
+    assert (out / "p0/index.html").read_bytes() == b"changed"
+    assert (out / "p1/index.html").stat().st_ino == inode
+    assert not (out / "p99").exists()
+    assert set(manifest) == {f"p{i}/index.html" for i in range(99)}
+
+
+def test_a_killed_in_place_update_is_undone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs([OutputFile("a.html", b"old a"), OutputFile("b.html", b"old b")], [], out)
+    # The state a kill leaves mid-way: journal written, a.html replaced, new.html added.
+    journal = tmp_path / ".out.journal"
+    (journal / "old").mkdir(parents=True)
+    os.link(out / "a.html", journal / "old" / "a.html")
+    (journal / "plan.json").write_text('{"restore": ["a.html"], "added": ["new.html"]}', encoding="utf-8")
+    (out / "a.html").unlink()
+    (out / "a.html").write_bytes(b"new a")
+    (out / "new.html").write_bytes(b"new")
+    recover_interrupted(out)
+    assert (out / "a.html").read_bytes() == b"old a" and (out / "b.html").read_bytes() == b"old b"
+    assert not (out / "new.html").exists() and not journal.exists()

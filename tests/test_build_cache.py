@@ -1,0 +1,76 @@
+"""The build cache under .cache/: cached builds equal cold builds, unchanged files keep their
+mtime, damaged caches are ignored, and a killed in-place update is undone."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import copy_site
+from liaoning_site.build import BuildOptions, build
+from liaoning_site.cache import CACHE_DIR
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_cached_builds_equal_cold_builds_after_a_series_of_edits(tmp_path: Path) -> None:
+    site = copy_site("full", tmp_path / "site")
+    cases = site / "content" / "articles" / "2025" / "cases"
+    edits = [
+        lambda: None,
+        lambda: edit(cases / "case-10.md", "第10号案例的第一段", "改过的第一段"),
+        lambda: edit(cases / "case-11.md", "title: 第11号", "title: 新标题的第11号"),
+        lambda: (cases / "case-24.md").unlink(),
+        lambda: (cases / "added.md").write_text("---\ntitle: 新增\ndate: 2025-07-01\nscenarios: [digital-work]\n---\n正文。\n", encoding="utf-8"),
+        lambda: edit(site / "content" / "campaign.yml", "数智赋能 全民共享", "数智赋能 共建共享"),
+        lambda: edit(site / "content" / "site.yml", "page_size: 5", "page_size: 4"),
+    ]
+    for step, change in enumerate(edits):
+        change()
+        build(BuildOptions(source=site, jobs=1))
+        cold = tmp_path / f"cold-{step}"
+        build(BuildOptions(source=site, output=cold, cache=False, jobs=1))
+        assert files_of(site / "_site") == files_of(cold), f"step {step}"
+    assert (site / CACHE_DIR / "FORMAT").is_file()
+
+
+def test_one_edit_rewrites_only_the_files_that_changed(tmp_path: Path) -> None:
+    site = copy_site("full", tmp_path / "site")
+    build(BuildOptions(source=site, jobs=1))
+    output = site / "_site"
+    before = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
+    os.utime(site / "content" / "articles" / "2024" / "case-03.md")  # touched, not changed
+    edit(site / "content" / "articles" / "2025" / "cases" / "case-10.md", "做法一：开展培训", "做法一：开展线上培训")
+    build(BuildOptions(source=site, jobs=1))
+    changed = {p.relative_to(output).as_posix() for p, mtime in before.items() if p.stat().st_mtime_ns != mtime}
+    assert "articles/case-10/index.html" in changed
+    assert "articles/case-03/index.html" not in changed and "css/site.css" not in changed
+    assert len(changed) < len(before) // 5
+
+
+def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    site = copy_site("full", tmp_path / "site")
+    build(BuildOptions(source=site, jobs=1))
+    for shard in (site / CACHE_DIR).rglob("*.pickle"):
+        shard.write_bytes(b"not a pickle")
+    edit(site / "content" / "articles" / "2024" / "case-02.md", "第2号案例的第一段", "改过的")
+    build(BuildOptions(source=site, jobs=1))
+    build(BuildOptions(source=site, output=tmp_path / "cold", cache=False, jobs=1))
+    assert files_of(site / "_site") == files_of(tmp_path / "cold")
+
+
+def test_hand_edited_output_is_not_trusted(tmp_path: Path) -> None:
+    site = copy_site("full", tmp_path / "site")
+    build(BuildOptions(source=site, jobs=1))
+    page = site / "_site" / "articles" / "case-05" / "index.html"
+    page.write_text("edited by hand", encoding="utf-8")
+    build(BuildOptions(source=site, jobs=1))
+    assert "edited by hand" not in page.read_text(encoding="utf-8")

@@ -61,7 +61,7 @@ class _Plan:
     """What to do to the output folder: every output, and which of them must be written."""
 
     outputs: dict[str, bytes | Path | None]  # None: keep the file the last build wrote
-    changed: list[str] = field(default_factory=list)
+    changed: dict[str, None] = field(default_factory=dict)  # ordered, with fast membership
     deleted: list[str] = field(default_factory=list)
 
 
@@ -113,7 +113,7 @@ def _plan(files: Iterable[OutputFile], assets: Iterable[Asset], output: Path, pr
             if rel not in previous:
                 raise OutputError(f"{rel!r} was not rendered and is not in the previous output")
         elif rel not in previous or not _same(output / rel, content, previous[rel]):
-            plan.changed.append(rel)
+            plan.changed[rel] = None
     plan.deleted = [rel for rel in previous if rel not in plan.outputs]
     return plan
 

@@ -74,3 +74,33 @@ def test_hand_edited_output_is_not_trusted(tmp_path: Path) -> None:
     page.write_text("edited by hand", encoding="utf-8")
     build(BuildOptions(source=site, jobs=1))
     assert "edited by hand" not in page.read_text(encoding="utf-8")
+
+
+def test_nothing_changed_is_up_to_date_and_touches_nothing(tmp_path: Path, run_cli) -> None:
+    site = copy_site("full", tmp_path / "site")
+    assert run_cli("build", "--source", site, "--jobs", "1")[0] == 0
+    before = {p: p.stat().st_mtime_ns for p in (site / "_site").rglob("*")}
+    code, out, _ = run_cli("build", "--source", site, "--jobs", "1")
+    assert code == 0 and "is up to date" in out
+    assert {p: p.stat().st_mtime_ns for p in (site / "_site").rglob("*")} == before
+    # Any change to a source, a setting or the output makes it build again.
+    (site / "_site" / "index.html").write_text("x", encoding="utf-8")
+    code, out, _ = run_cli("build", "--source", site, "--jobs", "1")
+    assert "built" in out and (site / "_site" / "index.html").read_text(encoding="utf-8") != "x"
+    assert "built" in run_cli("build", "--source", site, "--drafts", "--jobs", "1")[1]
+    os.utime(site / "content" / "articles" / "2024" / "case-01.md", ns=(1, 1))
+    assert "built" in run_cli("build", "--source", site, "--drafts", "--jobs", "1")[1]
+
+
+def test_up_to_date_expires_when_a_future_article_falls_due(tmp_path: Path, run_cli) -> None:
+    site = copy_site("minimal", tmp_path / "site")
+    soon = site / "content" / "articles" / "soon.md"
+    from datetime import datetime, timedelta, timezone
+    due = (datetime.now(timezone.utc) + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    soon.write_text(f"---\ntitle: 即将发布\nslug: soon\ndate: {due}\nscenarios: [digital-life]\n---\n正文。\n", encoding="utf-8")
+    assert run_cli("build", "--source", site)[0] == 0
+    assert not (site / "_site" / "articles" / "soon").exists()
+    import time
+    time.sleep(2.5)
+    code, out, _ = run_cli("build", "--source", site)
+    assert "built" in out and (site / "_site" / "articles" / "soon" / "index.html").is_file()

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import BuildCaches, load_caches, save_caches
+from .cache import BuildCaches, input_stamp, load_caches, read_stamp, save_caches, write_stamp
 from .campaign import validate_campaign
 from .config import load_config
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics
@@ -54,6 +54,27 @@ class BuildResult:
     files: int
     seconds: float
     warnings: list[Diagnostic] = field(default_factory=list)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was done
+
+
+def _inputs_stamp(options: BuildOptions) -> str:
+    diagnostics = Diagnostics()
+    config = load_config(options.source, diagnostics, options.base_url)
+    theme = config.theme_dir if config else None
+    settings = (options.base_url, options.drafts, options.future, options.expired, options.as_of, options.preview, str(options.output_dir.resolve()))
+    return input_stamp(options.source, theme, settings)
+
+
+def _up_to_date(options: BuildOptions, stamp: str) -> bool:
+    """The sources, settings and output are exactly as the last build left them, and no article's
+    date or expiry has passed since: the output is already what this build would write."""
+    stored = read_stamp(options.source)
+    if stored is None or stored[0] != stamp:
+        return False
+    next_change = stored[1]
+    if next_change is not None and time.time() >= next_change:
+        return False
+    return output_matches(options.output_dir.resolve(), stored[2])
 
 
 def check_source(source: Path) -> None:
@@ -106,6 +127,10 @@ def build(options: BuildOptions) -> BuildResult:
         check_output_dir(options.output_dir, options.source)
     except OutputError as exc:
         raise UsageError(str(exc)) from None
+    if options.cache:
+        stamp = _inputs_stamp(options)
+        if _up_to_date(options, stamp):
+            return BuildResult(options.output_dir, 0, 0, time.perf_counter() - started, [], up_to_date=True)
     caches = load_caches(options.source) if options.cache else BuildCaches()
     if not output_matches(options.output_dir, caches.manifest):
         # Someone changed or removed the output: pages cannot be reused from it.
@@ -114,6 +139,8 @@ def build(options: BuildOptions) -> BuildResult:
     caches.manifest = write_outputs(files, site.assets, options.output_dir, caches.manifest)
     if options.cache:
         save_caches(options.source, caches)
+        next_change = site.next_change.timestamp() if site.next_change and options.as_of is None else None
+        write_stamp(options.source, stamp, next_change, caches.manifest)
     return BuildResult(
         output=options.output_dir,
         pages=sum(1 for f in files if f.output.endswith(".html")),

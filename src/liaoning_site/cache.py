@@ -119,6 +119,43 @@ def save_caches(source: Path, caches: BuildCaches) -> None:
             _atomic_write(folder / name / f"{index:02d}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def input_stamp(source: Path, theme: Path | None, settings: object) -> str:
+    """A digest of every source file's size and mtime, and of the build's settings."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(f"{_format(source)}\n{settings!r}\n".encode("utf-8"))
+    folders = [source / "content", source / "templates", source / "static"]
+    if theme is not None:
+        folders += [theme / "templates", theme / "static"]
+    for folder in folders:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                hasher.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return hasher.hexdigest()
+
+
+def read_stamp(source: Path) -> tuple[str, float | None, dict[str, tuple[int, int]]] | None:
+    """The stamp of the last successful build: (inputs, next change as a timestamp, output manifest)."""
+    try:
+        stored = pickle.loads((source / CACHE_DIR / "stamp.pickle").read_bytes())
+        if isinstance(stored, tuple) and len(stored) == 4 and stored[0] == _format(source):
+            return stored[1], stored[2], stored[3]
+    except Exception:  # noqa: BLE001 - no stamp, or a damaged one: build normally
+        pass
+    return None
+
+
+def write_stamp(source: Path, inputs: str, next_change: float | None, manifest: dict[str, tuple[int, int]]) -> None:
+    folder = source / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    _atomic_write(folder / "stamp.pickle", pickle.dumps((_format(source), inputs, next_change, manifest)))
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temp.write_bytes(data)

@@ -84,7 +84,10 @@ def run_build(args: argparse.Namespace) -> int:
     )
     result = build(options)
     print_diagnostics(result.warnings)
-    print(f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f} s")
+    if result.up_to_date:
+        print(f"{result.output} is up to date (checked in {result.seconds:.2f} s)")
+    else:
+        print(f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f} s")
     return 0
 
 

@@ -55,6 +55,7 @@ class Site:
     covers: dict[str, str]  # article source -> site path of its cover image
     assets: tuple[Asset, ...]  # static files and files referenced beside a document
     unpublished: frozenset[str]  # sources shown only because drafts/future are included
+    next_change: dt.datetime | None  # when an article's date or expiry next changes what is published
 
     @property
     def latest(self) -> tuple[Article, ...]:
@@ -114,6 +115,7 @@ def build_site_model(
         covers=covers,
         assets=_unique_assets(assets),
         unpublished=frozenset(unpublished),
+        next_change=min((t for a in content.articles for t in (a.date, a.expires) if t is not None and t > now), default=None),
     )
 
 

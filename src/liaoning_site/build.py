@@ -22,7 +22,7 @@ from .outputs import OutputFile
 from .pool import default_jobs
 from .render import render_site
 from .validate import validate_content
-from .write import OutputError, check_output_dir, output_matches, write_outputs
+from .write import OutputError, check_output_dir, output_matches, recover_interrupted, write_outputs
 
 
 class UsageError(Exception):
@@ -127,6 +127,7 @@ def build(options: BuildOptions) -> BuildResult:
         check_output_dir(options.output_dir, options.source)
     except OutputError as exc:
         raise UsageError(str(exc)) from None
+    recover_interrupted(options.output_dir.resolve())  # a killed build's half-done work is undone first
     if options.cache:
         stamp = _inputs_stamp(options)
         if _up_to_date(options, stamp):
@@ -136,7 +137,7 @@ def build(options: BuildOptions) -> BuildResult:
         # Someone changed or removed the output: pages cannot be reused from it.
         caches.render.pages, caches.manifest = {}, {}
     site, files = render(options, diagnostics, caches)
-    caches.manifest = write_outputs(files, site.assets, options.output_dir, caches.manifest)
+    caches.manifest = write_outputs(files, site.assets, options.output_dir, caches.manifest, verified=True)
     if options.cache:
         save_caches(options.source, caches)
         next_change = site.next_change.timestamp() if site.next_change and options.as_of is None else None

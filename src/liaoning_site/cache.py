@@ -14,7 +14,7 @@ import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import __version__
 from .load import LoadCache
@@ -23,7 +23,17 @@ from .render import RenderCache
 from .validate import ValidateCache
 
 CACHE_DIR = Path(".cache") / "liaoning-site"
-FORMAT = f"liaoning-site {__version__} py{sys.version_info[0]}.{sys.version_info[1]} {MARKDOWN_VERSION} cache-1"
+
+
+def _code_digest() -> str:
+    """Cached records are pickled classes of this package: any change to its code retires them."""
+    hasher = hashlib.blake2b(digest_size=8)
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+FORMAT = f"liaoning-site {__version__}+{_code_digest()} py{sys.version_info[0]}.{sys.version_info[1]} {MARKDOWN_VERSION}"
 SHARDS = 64
 
 
@@ -44,29 +54,35 @@ def _shard(key: Any) -> int:
     return hashlib.blake2b(repr(key).encode("utf-8"), digest_size=2).digest()[0] % SHARDS
 
 
-def _split(entries: dict[Any, Any]) -> dict[int, dict[Any, Any]]:
-    shards: dict[int, dict[Any, Any]] = {i: {} for i in range(SHARDS)}
-    for key, value in entries.items():
-        shards[_shard(key)][key] = value
+# Each store is a group of dictionaries sharded together, with the part of the key that picks
+# the shard. A document's parsed form and its checked form share one shard, so the body text
+# both refer to is pickled once.
+Parts = tuple[tuple[dict[Any, Any], Callable[[Any], Any]], ...]
+
+
+def _stores(caches: BuildCaches) -> dict[str, Parts]:
+    same = lambda key: key  # noqa: E731
+    return {
+        "documents": ((caches.load.entries, same), (caches.validate.entries, lambda key: key[0])),
+        "bodies": ((caches.render.bodies, same),),
+        # Page bytes stay in the output folder; only the keys are kept.
+        "pages": (({out: (key, None) for out, (key, _) in caches.render.pages.items()}, same),),
+    }
+
+
+def _split(parts: Parts) -> dict[int, tuple[dict[Any, Any], ...]]:
+    shards = {i: tuple({} for _ in parts) for i in range(SHARDS)}
+    for number, (entries, shard_key) in enumerate(parts):
+        for key, value in entries.items():
+            shards[_shard(shard_key(key))][number][key] = value
     return shards
 
 
-def _signature(name: str, shard: dict[Any, Any]) -> frozenset[Any]:
+def _signature(name: str, shard: tuple[dict[Any, Any], ...]) -> tuple[frozenset[Any], ...]:
     if name == "pages":  # page keys are rebuilt every time but compare by value
-        return frozenset(shard.items())
+        return tuple(frozenset(part.items()) for part in shard)
     # Unchanged entries are the very objects read from the shard, so identity tells what changed.
-    return frozenset((key, id(value)) for key, value in shard.items())
-
-
-def _stores(caches: BuildCaches) -> dict[str, dict[Any, Any]]:
-    return {
-        "load": caches.load.entries,
-        "validate": caches.validate.entries,
-        "bodies": caches.render.bodies,
-        # Page bytes stay in the output folder; only the keys are kept.
-        "pages": {out: (key, None) for out, (key, _) in caches.render.pages.items()},
-        "manifest": {"manifest": caches.manifest},
-    }
+    return tuple(frozenset((key, id(value)) for key, value in part.items()) for part in shard)
 
 
 def _format(source: Path) -> str:
@@ -81,25 +97,24 @@ def load_caches(source: Path) -> BuildCaches:
     try:
         if (folder / "FORMAT").read_text(encoding="utf-8") != _format(source):
             return caches
-        stores: dict[str, dict[Any, Any]] = {}
-        for name in ("load", "validate", "bodies", "pages", "manifest"):
-            merged: dict[Any, Any] = {}
+        merged: dict[str, list[dict[Any, Any]]] = {}
+        for name, parts in _stores(caches).items():
+            merged[name] = [{} for _ in parts]
             caches._loaded[name] = {}
             for index in range(SHARDS):
                 path = folder / name / f"{index:02d}.pickle"
-                shard = pickle.loads(path.read_bytes()) if path.exists() else {}
-                if not isinstance(shard, dict):
+                shard = pickle.loads(path.read_bytes()) if path.exists() else tuple({} for _ in parts)
+                if not (isinstance(shard, tuple) and len(shard) == len(parts) and all(isinstance(p, dict) for p in shard)):
                     raise ValueError("foreign cache entry")
-                merged.update(shard)
+                for target, part in zip(merged[name], shard):
+                    target.update(part)
                 caches._loaded[name][index] = (shard, _signature(name, shard))
-            stores[name] = merged
+        manifest = pickle.loads((folder / "manifest.pickle").read_bytes())
     except Exception:  # noqa: BLE001 - a damaged cache only costs time, never correctness
         return BuildCaches()
-    caches.load.entries = stores["load"]
-    caches.validate.entries = stores["validate"]
-    caches.render.bodies = stores["bodies"]
-    caches.render.pages = stores["pages"]
-    caches.manifest = stores["manifest"].get("manifest", {})
+    caches.load.entries, caches.validate.entries = merged["documents"]
+    caches.render.bodies, caches.render.pages = merged["bodies"][0], merged["pages"][0]
+    caches.manifest = manifest if isinstance(manifest, dict) else {}
     return caches
 
 
@@ -110,13 +125,14 @@ def save_caches(source: Path, caches: BuildCaches) -> None:
     if not (folder / "FORMAT").exists() or (folder / "FORMAT").read_text(encoding="utf-8") != _format(source):
         caches._loaded = {}
         _atomic_write(folder / "FORMAT", _format(source).encode("utf-8"))
-    for name, entries in _stores(caches).items():
+    for name, parts in _stores(caches).items():
         loaded = caches._loaded.get(name, {})
-        for index, shard in _split(entries).items():
+        for index, shard in _split(parts).items():
             if index in loaded and loaded[index][1] == _signature(name, shard):
                 continue
             (folder / name).mkdir(exist_ok=True)
             _atomic_write(folder / name / f"{index:02d}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
+    _atomic_write(folder / "manifest.pickle", pickle.dumps(caches.manifest, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def input_stamp(source: Path, theme: Path | None, settings: object) -> str:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
-    """A 1-based line and column inside a source file."""
+class Position(NamedTuple):
+    """A 1-based line and column inside a source file (a tuple: there are many, and they are cached)."""
 
     line: int = 1
     col: int = 1

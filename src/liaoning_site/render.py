@@ -13,7 +13,7 @@ import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 import jinja2
 
@@ -62,7 +62,42 @@ def digest(value: object) -> str:
     return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def render_bodies(site: Site, cache: RenderCache, jobs: int = 1) -> dict[str, RenderedBody]:
+class LinkedBodies(Mapping[str, RenderedBody]):
+    """Each document's Markdown HTML with its links pointing at site URLs.
+
+    Links are rewritten on first use: a build that renders a few pages touches a few bodies.
+    Summaries and reading times do not depend on links, so `raw` serves them without rewriting.
+    """
+
+    def __init__(self, site: Site, raw: dict[str, tuple[str, RenderedBody]], cache: RenderCache):
+        self._site = site
+        self._raw = raw  # source -> (body key, body as converted)
+        self._previous = cache.linked
+        self._linked: dict[str, tuple[str, dict[str, str], RenderedBody]] = {}
+        cache.linked = self._linked
+
+    def raw(self, source: str) -> RenderedBody:
+        return self._raw[source][1]
+
+    def __getitem__(self, source: str) -> RenderedBody:
+        entry = self._linked.get(source)
+        if entry is None:
+            key, body = self._raw[source]
+            links = self._site.links[source]
+            entry = self._previous.get(source)
+            if entry is None or entry[0] != key or entry[1] != links:
+                entry = (key, links, rewrite_links(body, links, self._site.config.base_path))
+            self._linked[source] = entry
+        return entry[2]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+def render_bodies(site: Site, cache: RenderCache, jobs: int = 1) -> LinkedBodies:
     """Markdown -> HTML for every published document, converting only bodies not seen before."""
     documents = (*site.scenarios, *site.articles, *site.pages)
     # The file digest covers the body; a front-matter-only edit converts one body again, cheaply.
@@ -79,15 +114,7 @@ def render_bodies(site: Site, cache: RenderCache, jobs: int = 1) -> dict[str, Re
     cache.stats.markdown += len(converted)
     kept = {key: cache.bodies.get(key) or converted[key] for key in keys}
     cache.bodies = kept  # forget bodies no longer used
-    linked = {}
-    for key, doc in zip(keys, documents):
-        links = site.links[doc.source]
-        previous = cache.linked.get(doc.source)
-        if previous is None or previous[0] != key or previous[1] != links:
-            previous = (key, links, rewrite_links(kept[key], links, site.config.base_path))
-        linked[doc.source] = previous
-    cache.linked = linked
-    return {source: entry[2] for source, entry in linked.items()}
+    return LinkedBodies(site, {doc.source: (key, kept[key]) for key, doc in zip(keys, documents)}, cache)
 
 
 def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:

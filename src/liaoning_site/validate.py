@@ -16,6 +16,7 @@ from . import diagnostics as msg
 from .campaign import Campaign, Figure, read_figures
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics, Position
+from .links import Reference, find_references
 from .load import RawDoc
 from .schema import Fields, read_bool, read_date, read_int, read_mapping, read_str, read_str_list
 from .slugs import is_safe_slug, make_slug
@@ -52,6 +53,7 @@ class Scenario:
     body_line: int
     positions: Mapping[str, Position]
     digest: str
+    references: tuple[Reference, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class Page:
     body_line: int
     positions: Mapping[str, Position]
     digest: str
+    references: tuple[Reference, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,7 @@ class Article:
     body_line: int
     positions: Mapping[str, Position]  # where each top-level key was written, for later stages
     digest: str  # of the source text: pages showing this article are re-rendered when it changes
+    references: tuple[Reference, ...]  # links and images in the body, with their positions
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +159,8 @@ def validate_scenario(doc: RawDoc, diagnostics: Diagnostics) -> Scenario | None:
     summary = read_str(fields, "summary") or ""
     if len(diagnostics.errors) > before or not (title and slug):
         return None
-    return Scenario(doc.rel, slug, title, order, summary, doc.body, doc.body_line, positions(doc), doc.digest)
+    references = find_references(doc.body, doc.body_line)
+    return Scenario(doc.rel, slug, title, order, summary, doc.body, doc.body_line, positions(doc), doc.digest, references)
 
 
 def validate_page(doc: RawDoc, diagnostics: Diagnostics) -> Page | None:
@@ -167,7 +172,8 @@ def validate_page(doc: RawDoc, diagnostics: Diagnostics) -> Page | None:
     draft = read_bool(fields, "draft")
     if len(diagnostics.errors) > before or not (title and slug):
         return None
-    return Page(doc.rel, slug, title, summary, draft, doc.body, doc.body_line, positions(doc), doc.digest)
+    references = find_references(doc.body, doc.body_line)
+    return Page(doc.rel, slug, title, summary, draft, doc.body, doc.body_line, positions(doc), doc.digest, references)
 
 
 def validate_article(
@@ -211,6 +217,7 @@ def validate_article(
         body_line=doc.body_line,
         positions=positions(doc),
         digest=doc.digest,
+        references=find_references(doc.body, doc.body_line),
     )
     return None if len(diagnostics.errors) > before else article
 

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .markdown import RenderedBody
+
+
+class Bodies(Protocol):
+    """Documents' Markdown HTML: with site links (`[]`), or as converted (`raw`, for summaries)."""
+
+    def __getitem__(self, source: str) -> RenderedBody: ...
+
+    def raw(self, source: str) -> RenderedBody: ...
 from .model import Site
 from .model.taxonomy import TAXONOMIES, term_slug
 from .model import urls
@@ -40,7 +48,7 @@ class Views:
     """
 
     site: Site
-    bodies: dict[str, RenderedBody]
+    bodies: Bodies
     _cards: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def url(self, path: str) -> str:
@@ -67,7 +75,7 @@ class Views:
         return card
 
     def _make_card(self, article: Article) -> dict[str, Any]:
-        body = self.bodies[article.source]
+        body = self.bodies.raw(article.source)  # the summary does not depend on links
         return {
             "title": article.title,
             "url": self.url(self.site.routes[article.source].path),

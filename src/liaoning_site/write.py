@@ -79,7 +79,9 @@ def output_matches(output: Path, manifest: Manifest) -> bool:
     return True
 
 
-def write_outputs(files: Iterable[OutputFile], assets: Iterable[Asset], output: Path, previous: Manifest | None = None) -> Manifest:
+def write_outputs(
+    files: Iterable[OutputFile], assets: Iterable[Asset], output: Path, previous: Manifest | None = None, verified: bool = False
+) -> Manifest:
     """Bring `output` to exactly these files; returns the manifest of what is now on disk.
 
     Files whose bytes did not change are left alone (deployers sync by size and mtime). A small
@@ -88,7 +90,8 @@ def write_outputs(files: Iterable[OutputFile], assets: Iterable[Asset], output: 
     """
     output = output.resolve()
     recover_interrupted(output)
-    previous = previous if previous and output_matches(output, previous) else {}
+    # `verified`: the caller has just checked the output against `previous` (it costs a stat per file).
+    previous = previous if previous and (verified or output_matches(output, previous)) else {}
     plan = _plan(files, assets, output, previous)
     if previous and len(plan.changed) + len(plan.deleted) <= max(64, len(plan.outputs) // 5):
         _apply_in_place(plan, output)

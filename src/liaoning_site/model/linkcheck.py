@@ -16,14 +16,13 @@ from urllib.parse import urlsplit
 from ..config import SiteConfig
 from ..diagnostics import Diagnostics
 from ..validate import find_image
-from .links import Reference, find_references, is_local, resolve
+from ..links import Reference, is_local, resolve
 from .urls import Route
 
 
 class Document(Protocol):
     source: str
-    body: str
-    body_line: int
+    references: tuple[Reference, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +46,7 @@ def check_links(
     assets: list[Asset] = []
     for doc in documents:
         mapping: dict[str, str] = {}
-        for ref in find_references(doc.body, doc.body_line):
+        for ref in doc.references:
             if ref.is_image and not ref.text.strip():
                 diagnostics.error(doc.source, ref.position, f"image {ref.target!r} has no alt text: write `![what it shows]({ref.target})`")
             if not is_local(ref.target):
@@ -93,7 +92,7 @@ def _file_link(doc: Document, ref: Reference, target: str, route: Route, config:
 def check_site_paths(documents: Iterable[Document], outputs: set[str], config: SiteConfig, diagnostics: Diagnostics) -> None:
     """Links written as site paths (`/archive/`) must lead to a page or file the build writes."""
     for doc in documents:
-        for ref in find_references(doc.body, doc.body_line):
+        for ref in doc.references:
             parts = urlsplit(ref.target)
             if parts.scheme or parts.netloc or not ref.target.startswith("/"):
                 continue

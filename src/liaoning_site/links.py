@@ -9,10 +9,9 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from ..diagnostics import Position
+from .diagnostics import Position
 
 # `[text](target "title")`, `![alt](target)` and reference definitions `[id]: target`.
 _INLINE = re.compile(r"(!?)\[(?P<text>[^\]\n]*)\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
@@ -28,7 +27,6 @@ class Reference:
     text: str
 
 
-@lru_cache(maxsize=65536)  # bodies are scanned on every rebuild in `serve`; most are unchanged
 def find_references(body: str, body_line: int) -> tuple[Reference, ...]:
     """Every link and image target in a Markdown body, outside fenced code, with file positions."""
     if "](" not in body and "]:" not in body:

@@ -77,10 +77,15 @@ class BuildFailed(Exception):
 # --- Message helpers: one wording per problem, so the same mistake always reads the same.
 
 
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return matches[0] if matches else None
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """Return ' (did you mean `x`?)' for the closest choice, or ''."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean `{matches[0]}`?)" if matches else ""
+    match = closest(word, choices)
+    return f" (did you mean `{match}`?)" if match else ""
 
 
 def one_of(choices: Iterable[str]) -> str:
@@ -103,9 +108,9 @@ def expected(what: str, found: object) -> str:
     return f"expected {what}, found {found!r}"
 
 
-def unknown_value(kind: str, value: object, allowed: Iterable[str]) -> str:
+def unknown_value(kind: str, value: object, allowed: Iterable[str], nearest: str | None = None) -> str:
     allowed = list(allowed)
-    hint = suggest(str(value), allowed)
+    hint = f" (did you mean `{nearest}`?)" if nearest else suggest(str(value), allowed)
     return f"unknown {kind} {value!r}{hint}; allowed: {one_of(allowed)}"
 
 

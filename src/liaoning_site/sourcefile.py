@@ -14,16 +14,17 @@ def read_text(path: Path, rel: str, diagnostics: Diagnostics) -> str | None:
     except OSError as exc:
         diagnostics.error(rel, Position(), f"cannot read file: {exc.strerror or exc}")
         return None
+    if raw.startswith(b"\xef\xbb\xbf"):  # a BOM, as some Windows editors write
+        raw = raw[3:]
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
-        diagnostics.error(
-            rel,
-            Position(line, col),
-            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
-        )
+        diagnostics.error(rel, _byte_position(raw, exc.start), f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _byte_position(raw: bytes, offset: int) -> Position:
+    """Line and column (in characters, as editors count) of a byte offset; any line ending counts."""
+    before = raw[:offset].decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    return Position(before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)

@@ -288,7 +288,9 @@ def _read_region(fields: Fields) -> str | None:
     # Editors write both 大连 and 大连市; one spelling keeps one region page.
     canonical = value if value in REGIONS else value + "市"
     if canonical not in REGIONS:
-        fields.error("region", msg.unknown_value("region", value, REGIONS))
+        # City names are two or three characters: compare without 市, where one typo is a big share.
+        city = msg.closest(value.removesuffix("市"), CITIES, cutoff=0.5)
+        fields.error("region", msg.unknown_value("region", value, REGIONS, city + "市" if city else None))
         return None
     return canonical
 

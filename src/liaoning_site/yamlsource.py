@@ -79,8 +79,22 @@ def parse_yaml(
             return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
+        # Running off the end (an unclosed quote or bracket) is best shown where it was opened.
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark
+            problem = f"{exc.context}, {exc.problem}"
+        else:
+            problem = exc.problem or exc.context or "invalid YAML"
         diagnostics.error(path, _position(mark, line_offset), f"invalid YAML: {problem}")
+        return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        # libyaml counts bytes, not characters; the reader stops at the first such character.
+        offset = text.find(chr(code))
+        offset = offset if offset >= 0 else exc.position
+        before = text[:offset]
+        where = Position(before.count("\n") + 1 + line_offset, offset - (before.rfind("\n") + 1) + 1)
+        diagnostics.error(path, where, f"invalid YAML: unacceptable character #x{code:04x}: {exc.reason}")
         return None
     except yaml.YAMLError as exc:  # unmarked errors (e.g. a reader error on control characters)
         diagnostics.error(path, Position(line_offset + 1, 1), f"invalid YAML: {exc}")

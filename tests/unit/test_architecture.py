@@ -15,6 +15,7 @@ RANK = {
     "config": 3,
     "load": 4,
     "campaign": 5,
+    "links": 5,
     "validate": 6,
     "markdown": 7,
     "model": 7,

@@ -20,6 +20,7 @@ from .model import Site, build_site_model
 from .model.site import Publishing
 from .outputs import OutputFile
 from .pool import default_jobs
+from .progress import QUIET, Progress
 from .render import render_site
 from .validate import validate_content
 from .write import OutputError, check_output_dir, output_matches, recover_interrupted, write_outputs
@@ -90,14 +91,18 @@ def _stop_if_errors(diagnostics: Diagnostics) -> None:
         raise BuildFailed(diagnostics.sorted())
 
 
-def prepare_site(options: BuildOptions, diagnostics: Diagnostics, caches: BuildCaches | None = None) -> Site:
+def prepare_site(
+    options: BuildOptions, diagnostics: Diagnostics, caches: BuildCaches | None = None, progress: Progress = QUIET
+) -> Site:
     """Run every stage up to the model; raises BuildFailed with all errors found on the way."""
     caches = caches or BuildCaches()
     check_source(options.source)
     config = load_config(options.source, diagnostics, options.base_url)
     _stop_if_errors(diagnostics)
     assert config is not None
+    progress.stage("reading content/")
     sources = load_sources(config, diagnostics, caches.load)
+    progress.stage(f"checking {len(sources.docs)} documents")
     campaign = validate_campaign(sources.campaign, diagnostics)
     content = validate_content(sources.docs, campaign, config, diagnostics, caches.validate)
     _stop_if_errors(diagnostics)
@@ -109,16 +114,19 @@ def prepare_site(options: BuildOptions, diagnostics: Diagnostics, caches: BuildC
     return site
 
 
-def render(options: BuildOptions, diagnostics: Diagnostics, caches: BuildCaches | None = None) -> tuple[Site, list[OutputFile]]:
+def render(
+    options: BuildOptions, diagnostics: Diagnostics, caches: BuildCaches | None = None, progress: Progress = QUIET
+) -> tuple[Site, list[OutputFile]]:
     """Everything but writing: the site and its files, or BuildFailed."""
     caches = caches or BuildCaches()
-    site = prepare_site(options, diagnostics, caches)
+    site = prepare_site(options, diagnostics, caches, progress)
+    progress.stage(f"rendering {len(site.articles)} articles with {options.jobs} worker(s)")
     files = render_site(site, diagnostics, caches.render, options.jobs)
     _stop_if_errors(diagnostics)
     return site, files
 
 
-def build(options: BuildOptions) -> BuildResult:
+def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
     """Build the site into the output folder; on any error the previous output stays as it was."""
     started = time.perf_counter()
     diagnostics = Diagnostics()
@@ -132,16 +140,22 @@ def build(options: BuildOptions) -> BuildResult:
         stamp = _inputs_stamp(options)
         if _up_to_date(options, stamp):
             return BuildResult(options.output_dir, 0, 0, time.perf_counter() - started, [], up_to_date=True)
+    progress.stage("reading the build cache")
     caches = load_caches(options.source) if options.cache else BuildCaches()
     if not output_matches(options.output_dir, caches.manifest):
         # Someone changed or removed the output: pages cannot be reused from it.
         caches.render.pages, caches.manifest = {}, {}
-    site, files = render(options, diagnostics, caches)
+    try:
+        site, files = render(options, diagnostics, caches, progress)
+    finally:
+        progress.done()
+    progress.stage(f"writing {options.output_dir}")
     caches.manifest = write_outputs(files, site.assets, options.output_dir, caches.manifest, verified=True)
     if options.cache:
         save_caches(options.source, caches)
         next_change = site.next_change.timestamp() if site.next_change and options.as_of is None else None
         write_stamp(options.source, stamp, next_change, caches.manifest)
+    progress.done()
     return BuildResult(
         output=options.output_dir,
         pages=sum(1 for f in files if f.output.endswith(".html")),

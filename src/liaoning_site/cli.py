@@ -12,6 +12,7 @@ from . import __version__
 from .build import BuildOptions, UsageError, build, check_source, prepare_site
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics
 from .pool import default_jobs
+from .progress import Progress
 from .validate import SHANGHAI
 from .write import OutputError
 
@@ -82,7 +83,7 @@ def run_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         cache=not args.no_cache,
     )
-    result = build(options)
+    result = build(options, Progress())
     print_diagnostics(result.warnings)
     if result.up_to_date:
         print(f"{result.output} is up to date (checked in {result.seconds:.2f} s)")

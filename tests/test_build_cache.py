@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import copy_site
+from support import copy_site
 from liaoning_site.build import BuildOptions, build
 from liaoning_site.cache import CACHE_DIR
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SITES, copy_site
+from support import ROOT, SITES, copy_site
 from liaoning_site.cli import main
 from sitecheck import broken_links, file_for, html_pages, parse_page
 

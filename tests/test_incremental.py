@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_site
+from support import copy_site
 from liaoning_site.build import BuildOptions, build
 from liaoning_site.serve.command import preview_options
 from liaoning_site.serve.preview import Preview

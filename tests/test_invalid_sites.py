@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SITES
+from support import SITES
 
 CASES = sorted(p.name for p in (SITES / "invalid").iterdir() if p.is_dir())
 

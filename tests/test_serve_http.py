@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from conftest import copy_site
+from support import copy_site
 from liaoning_site.build import BuildOptions
 from liaoning_site.serve.command import bind, preview_options, preview_url
 from liaoning_site.serve.preview import Preview

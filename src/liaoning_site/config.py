@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,6 +20,7 @@ SITE_KEYS = ("title", "description", "base_url", "language", "page_size", "navig
 class NavItem:
     title: str
     url: str  # site-relative, starting with "/"
+    position: Position = field(default=Position(), compare=False)  # of the url, to report a dead link
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ def _read_navigation(fields: Fields) -> tuple[NavItem, ...]:
             item.error("url", msg.expected("a site path starting with `/`, like /archive/", url))
             continue
         if title and url:
-            items.append(NavItem(title, url))
+            items.append(NavItem(title, url, item.doc.at(*item.prefix, "url")))
     return tuple(items)
 
 

@@ -104,14 +104,20 @@ def empty_value(key: str) -> str:
     return f"`{key}` is empty; give it a value"
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """repr() of a value as found, cut short: an alias bomb must not become a megabyte-long line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def expected(what: str, found: object) -> str:
-    return f"expected {what}, found {found!r}"
+    return f"expected {what}, found {shown(found)}"
 
 
 def unknown_value(kind: str, value: object, allowed: Iterable[str], nearest: str | None = None) -> str:
     allowed = list(allowed)
     hint = f" (did you mean `{nearest}`?)" if nearest else suggest(str(value), allowed)
-    return f"unknown {kind} {value!r}{hint}; allowed: {one_of(allowed)}"
+    return f"unknown {kind} {shown(value)}{hint}; allowed: {one_of(allowed)}"
 
 
 def duplicate_url(url: str, other: str, fix: str = "`slug`") -> str:

@@ -25,18 +25,24 @@ class Reference:
     position: Position
     is_image: bool
     text: str
+    local: bool  # a relative path to a file in the source tree
+    path: str  # for a local target: the file, relative to the site root ("" otherwise)
+    fragment: str
 
 
-def find_references(body: str, body_line: int) -> tuple[Reference, ...]:
-    """Every link and image target in a Markdown body, outside fenced code, with file positions."""
+def find_references(body: str, body_line: int, source: str) -> tuple[Reference, ...]:
+    """Every link and image target in a Markdown body, outside fenced code, with file positions.
+
+    Local targets are resolved against `source` here, once per version of the document.
+    """
     if "](" not in body and "]:" not in body:
         return ()
     masked = _mask_fences(body)
     found = []
     for match in _INLINE.finditer(masked):
-        found.append(Reference(match["target"], _pos(body, match.start("target"), body_line), match[1] == "!", match["text"]))
+        found.append(_reference(source, match["target"], _pos(body, match.start("target"), body_line), match[1] == "!", match["text"]))
     for match in _REFDEF.finditer(masked):
-        found.append(Reference(match["target"], _pos(body, match.start("target"), body_line), False, ""))
+        found.append(_reference(source, match["target"], _pos(body, match.start("target"), body_line), False, ""))
     return tuple(sorted(found, key=lambda r: (r.position.line, r.position.col)))
 
 
@@ -51,6 +57,13 @@ def resolve(source: str, target: str) -> tuple[str, str]:
     parts = urlsplit(target)
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), unquote(parts.path)))
     return joined, parts.fragment
+
+
+def _reference(source: str, target: str, position: Position, is_image: bool, text: str) -> Reference:
+    if is_local(target):
+        path, fragment = resolve(source, target)
+        return Reference(target, position, is_image, text, True, path, fragment)
+    return Reference(target, position, is_image, text, False, "", urlsplit(target).fragment)
 
 
 def _pos(body: str, offset: int, body_line: int) -> Position:

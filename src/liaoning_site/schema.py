@@ -76,7 +76,9 @@ def read_str(fields: Fields, key: str, *, required: bool = False) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         fields.error(key, msg.expected(f"`{key}` to be text", value))
         return None
-    text = str(value).strip()
+    # Numbers are shown as the editor typed them (YAML would turn 010 into 8 and 3.50 into 3.5).
+    written = fields.doc.plain.get((*fields.prefix, key)) if isinstance(value, (int, float)) else None
+    text = (written if written is not None else str(value)).strip()
     if not text:
         if required:
             fields.error(key, msg.empty_value(key))

@@ -18,8 +18,14 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 MAX_LENGTH = 80
 
 
+# Place names pypinyin reads by the characters' common sound (朝 zhāo) rather than as the place (Cháoyáng).
+PLACE_READINGS = {"朝阳": "chao yang"}
+
+
 def to_pinyin(text: str) -> str:
     """Replace each run of Han characters by space-separated pinyin, keep the rest."""
+    for name, reading in PLACE_READINGS.items():
+        text = text.replace(name, f" {reading} ")
     return _HAN.sub(lambda m: " " + " ".join(lazy_pinyin(m.group(0), style=Style.NORMAL)) + " ", text)
 
 
@@ -31,4 +37,4 @@ def make_slug(text: str) -> str:
 
 def is_safe_slug(slug: str) -> bool:
     """One lower-case URL segment of letters, digits and single `-`/`_` separators."""
-    return bool(SAFE_SLUG.match(slug))
+    return bool(SAFE_SLUG.fullmatch(slug))

@@ -159,7 +159,7 @@ def validate_scenario(doc: RawDoc, diagnostics: Diagnostics) -> Scenario | None:
     summary = read_str(fields, "summary") or ""
     if len(diagnostics.errors) > before or not (title and slug):
         return None
-    references = find_references(doc.body, doc.body_line)
+    references = find_references(doc.body, doc.body_line, doc.rel)
     return Scenario(doc.rel, slug, title, order, summary, doc.body, doc.body_line, positions(doc), doc.digest, references)
 
 
@@ -172,7 +172,7 @@ def validate_page(doc: RawDoc, diagnostics: Diagnostics) -> Page | None:
     draft = read_bool(fields, "draft")
     if len(diagnostics.errors) > before or not (title and slug):
         return None
-    references = find_references(doc.body, doc.body_line)
+    references = find_references(doc.body, doc.body_line, doc.rel)
     return Page(doc.rel, slug, title, summary, draft, doc.body, doc.body_line, positions(doc), doc.digest, references)
 
 
@@ -217,7 +217,7 @@ def validate_article(
         body_line=doc.body_line,
         positions=positions(doc),
         digest=doc.digest,
-        references=find_references(doc.body, doc.body_line),
+        references=find_references(doc.body, doc.body_line, doc.rel),
     )
     return None if len(diagnostics.errors) > before else article
 

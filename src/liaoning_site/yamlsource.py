@@ -32,6 +32,8 @@ class LocatedYaml:
     value_pos: dict[PathKey, Position] = field(default_factory=dict)
     key_pos: dict[PathKey, Position] = field(default_factory=dict)
     start: Position = Position()
+    # Plain (unquoted) scalars as written: `010` and `3.50` stay as typed where text is wanted.
+    plain: dict[PathKey, str] = field(default_factory=dict)
 
     def at(self, *path: Any) -> Position:
         """Position of the value at `path`, else of its key, else of the nearest parent."""
@@ -120,6 +122,8 @@ def _walk(
         return []
     seen.add(id(node))
     located.value_pos[path] = _position(node.start_mark, line_offset)
+    if isinstance(node, yaml.ScalarNode) and not node.style:  # None (PyYAML) or "" (libyaml): plain
+        located.plain[path] = node.value
     duplicates: list[tuple[str, Position]] = []
     if isinstance(node, yaml.MappingNode):
         keys_here: set[str] = set()

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Iterable, Protocol
 from urllib.parse import urlsplit
 
-from ..config import SiteConfig
+from ..config import SITE_FILE, SiteConfig
 from ..diagnostics import Diagnostics
 from ..validate import find_image
-from ..links import Reference, is_local, resolve
+from ..links import Reference
 from .urls import Route
 
 
@@ -49,10 +49,10 @@ def check_links(
         for ref in doc.references:
             if ref.is_image and not ref.text.strip():
                 diagnostics.error(doc.source, ref.position, f"image {ref.target!r} has no alt text: write `![what it shows]({ref.target})`")
-            if not is_local(ref.target):
+            if not ref.local:
                 continue
-            target, fragment = resolve(doc.source, ref.target)
-            suffix = f"#{fragment}" if fragment else ""
+            target = ref.path
+            suffix = f"#{ref.fragment}" if ref.fragment else ""
             if target.endswith(".md"):
                 path = _page_link(doc.source, ref, target, routes, all_sources, diagnostics)
                 if path is not None:
@@ -90,14 +90,15 @@ def _file_link(doc: Document, ref: Reference, target: str, route: Route, config:
 
 
 def check_site_paths(documents: Iterable[Document], outputs: set[str], config: SiteConfig, diagnostics: Diagnostics) -> None:
-    """Links written as site paths (`/archive/`) must lead to a page or file the build writes."""
-    for doc in documents:
-        for ref in doc.references:
-            parts = urlsplit(ref.target)
-            if parts.scheme or parts.netloc or not ref.target.startswith("/"):
-                continue
-            path = parts.path.lstrip("/")
-            if path == "" or path.endswith("/"):
-                path += "index.html"
-            if path not in outputs:
-                diagnostics.error(doc.source, ref.position, f"link to {parts.path}, which is not a page of this site")
+    """Links written as site paths (`/archive/`), in bodies and in the menu, must lead to an output."""
+    written = [(doc.source, ref.target, ref.position) for doc in documents for ref in doc.references]
+    written += [(SITE_FILE, item.url, item.position) for item in config.navigation]
+    for source, target, position in written:
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+            continue
+        path = parts.path.lstrip("/")
+        if path == "" or path.endswith("/"):
+            path += "index.html"
+        if path not in outputs:
+            diagnostics.error(source, position, f"link to {parts.path}, which is not a page of this site")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..campaign import Campaign
 from ..config import SiteConfig
@@ -193,8 +194,7 @@ def _check_outputs(scenarios, articles, pages, routes, scenario_pagers, term_pag
 GENERATED = "(generated)"
 
 
-@dataclass(frozen=True, slots=True)
-class _Owner:
+class _Owner(NamedTuple):  # one per output file: a tuple is cheap to make by the ten thousand
     source: str
     where: Position
     identity: object

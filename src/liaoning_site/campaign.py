@@ -83,6 +83,8 @@ def validate_campaign(doc: LocatedYaml | None, diagnostics: Diagnostics) -> Camp
         figures=tuple(read_figures(fields, "figures", with_note=True)),
         lines=_read_lines(fields),
     )
+    if campaign.end is not None and start is not None and campaign.end < start:
+        fields.error("end", f"the campaign ends ({campaign.end}) before it starts ({start})")
     return None if len(diagnostics.errors) > before else campaign
 
 

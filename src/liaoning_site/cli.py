@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .config import normalize_base_url
 from .build import BuildOptions, UsageError, build, check_source, prepare_site
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics
 from .pool import default_jobs
@@ -25,6 +26,12 @@ def _as_of(text: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
 
 
+def _base_url(text: str) -> str:
+    if normalize_base_url(text) is None:
+        raise argparse.ArgumentTypeError(f"expected an absolute URL like https://example.org/szsy/, found {text!r}")
+    return text
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
@@ -39,7 +46,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     _source_arg(build_cmd)
     build_cmd.add_argument("--output", type=Path, help="output folder (default: _site/ under the source)")
-    build_cmd.add_argument("--base-url", help="absolute URL the site is served from, e.g. https://example.org/szsy/")
+    build_cmd.add_argument("--base-url", type=_base_url, help="absolute URL the site is served from, e.g. https://example.org/szsy/")
     build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     build_cmd.add_argument("--future", action="store_true", help="include articles dated in the future")
     build_cmd.add_argument("--as-of", type=_as_of, metavar="DATETIME", help="build the site as published at this moment (Asia/Shanghai)")

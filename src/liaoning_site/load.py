@@ -71,6 +71,8 @@ def load_sources(config: SiteConfig, diagnostics: Diagnostics, cache: LoadCache 
     docs: list[RawDoc] = []
     seen: dict[str, tuple[tuple[int, int, int], RawDoc | None, list[Diagnostic]]] = {}
     for folder, kind, recursive in COLLECTIONS:
+        if not recursive:
+            _warn_nested(root / "content" / folder, root, diagnostics)
         for path in _markdown_files(root / "content" / folder, recursive):
             rel = os.path.relpath(path, root).replace(os.sep, "/")
             entry = _load_cached(path, rel, kind, root, cache)
@@ -81,6 +83,14 @@ def load_sources(config: SiteConfig, diagnostics: Diagnostics, cache: LoadCache 
     if cache is not None:
         cache.entries = seen
     return Sources(campaign, tuple(docs), tuple(_static_files(config, diagnostics)))
+
+
+def _warn_nested(folder: Path, root: Path, diagnostics: Diagnostics) -> None:
+    """Scenarios and pages are read from their folder only; say so rather than drop files silently."""
+    for path in sorted(folder.glob("*/**/*.md")):
+        rel = path.relative_to(root).as_posix()
+        if not any(_is_hidden(part) for part in path.relative_to(folder).parts):
+            diagnostics.warning(rel, Position(), f"ignored: files in sub-folders of {folder.relative_to(root).as_posix()}/ are not read; move it up one level")
 
 
 def _load_cached(path: Path, rel: str, kind: str, root: Path, cache: LoadCache | None):

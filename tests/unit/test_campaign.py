@@ -48,7 +48,7 @@ def test_reads_a_full_campaign() -> None:
 
 
 def test_year_defaults_to_the_start_year() -> None:
-    campaign, problems = campaign_of(CAMPAIGN.replace("year: 2025\n", "").replace("2025-06-12", "2026-06-12"))
+    campaign, problems = campaign_of(CAMPAIGN.replace("year: 2025\n", "").replace("2025-06-12", "2026-06-12").replace("2025-06-30", "2026-06-30"))
     assert problems == [] and campaign.year == 2026
 
 
@@ -136,3 +136,9 @@ def test_missing_file_gives_no_campaign_and_no_extra_error() -> None:
     diagnostics = Diagnostics()
     assert validate_campaign(None, diagnostics) is None
     assert diagnostics.items == []
+
+
+def test_end_before_start_is_an_error() -> None:
+    campaign, problems = campaign_of(CAMPAIGN.replace("end: 2025-06-30", "end: 2025-06-01"))
+    assert campaign is None
+    assert any(p.endswith("error: the campaign ends (2025-06-01) before it starts (2025-06-12)") for p in problems)

@@ -22,10 +22,15 @@ def test_build_failure_is_one_line_per_error_and_exit_one(make_site, run_cli) ->
     ]
 
 
-def test_invalid_base_url_option_is_reported(make_site, run_cli) -> None:
-    code, _, err = run_cli("build", "--source", make_site(), "--base-url", "example.org/x")
-    assert code == 1
-    assert "--base-url:1:1: error: expected an absolute URL like https://example.org/szsy/, found 'example.org/x'" in err
+def test_invalid_base_url_option_is_a_usage_error(make_site, capsys) -> None:
+    import pytest
+
+    from liaoning_site.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--source", str(make_site()), "--base-url", "example.org/x"])
+    assert exited.value.code == 2
+    assert "argument --base-url: expected an absolute URL like https://example.org/szsy/, found 'example.org/x'" in capsys.readouterr().err
 
 
 def test_check_writes_nothing_and_reports_in_json(make_site, run_cli) -> None:

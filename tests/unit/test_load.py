@@ -206,3 +206,9 @@ def test_site_static_files_override_the_theme_and_skip_hidden(make_site, tmp_pat
         ("js/app.js", "static/js/app.js"),
     ]
     assert sources.static[0].path == site / "static/css/site.css"
+
+
+def test_pages_in_sub_folders_are_reported_not_dropped_silently(make_site, run_cli) -> None:
+    site = make_site({"content/pages/old/page.md": "---\ntitle: 旧页面\n---\n正文\n"})
+    code, _, err = run_cli("check", "--source", site)
+    assert "content/pages/old/page.md:1:1: warning: ignored: files in sub-folders of content/pages/ are not read; move it up one level" in err

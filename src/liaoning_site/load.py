@@ -73,9 +73,8 @@ def load_sources(config: SiteConfig, diagnostics: Diagnostics, cache: LoadCache 
     for folder, kind, recursive in COLLECTIONS:
         if not recursive:
             _warn_nested(root / "content" / folder, root, diagnostics)
-        for path in _markdown_files(root / "content" / folder, recursive):
-            rel = os.path.relpath(path, root).replace(os.sep, "/")
-            entry = _load_cached(path, rel, kind, root, cache)
+        for path, rel, stamp in _markdown_files(root / "content" / folder, root, recursive):
+            entry = _load_cached(path, rel, kind, root, stamp, cache)
             seen[rel] = entry
             diagnostics.extend(entry[2])
             if entry[1] is not None:
@@ -93,16 +92,12 @@ def _warn_nested(folder: Path, root: Path, diagnostics: Diagnostics) -> None:
             diagnostics.warning(rel, Position(), f"ignored: files in sub-folders of {folder.relative_to(root).as_posix()}/ are not read; move it up one level")
 
 
-def _load_cached(path: Path, rel: str, kind: str, root: Path, cache: LoadCache | None):
-    try:
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-    except OSError:
-        stamp = (0, 0, 0)
+def _load_cached(path: str, rel: str, kind: str, root: Path, stamp: tuple[int, int, int], cache: LoadCache | None):
     if cache is not None and rel in cache.entries and cache.entries[rel][0] == stamp and stamp != (0, 0, 0):
         return cache.entries[rel]
     local = Diagnostics()
-    doc = None if _escapes(path, root, rel, local) else load_document(path, rel, kind, local)
+    file = Path(path)
+    doc = None if _escapes(file, root, rel, local) else load_document(file, rel, kind, local)
     return stamp, doc, local.items
 
 
@@ -142,13 +137,34 @@ def _load_campaign(root: Path, diagnostics: Diagnostics) -> LocatedYaml | None:
     return None if text is None else parse_yaml(text, CAMPAIGN_FILE, diagnostics)
 
 
-def _markdown_files(folder: Path, recursive: bool) -> list[Path]:
-    """Markdown files under `folder`, skipping hidden and `_` names, sorted for a stable order."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not _is_hidden(d)] if recursive else []
-        found += [os.path.join(dirpath, n) for n in filenames if n.endswith(".md") and not _is_hidden(n)]
-    return [Path(p) for p in sorted(found) if os.path.isfile(p)]
+def _markdown_files(folder: Path, root: Path, recursive: bool) -> list[tuple[str, str, tuple[int, int, int]]]:
+    """(path, path relative to the site root, stamp) of each Markdown file, sorted for a stable order.
+
+    Hidden and `_` names are skipped. Plain strings and scandir's entries keep this cheap: `serve`
+    runs it on every save, over every article.
+    """
+    found: list[tuple[str, str, tuple[int, int, int]]] = []
+    prefix = len(str(root)) + 1
+    pending = [str(folder)]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if _is_hidden(entry.name):
+                continue
+            if entry.is_dir():
+                if recursive:
+                    pending.append(entry.path)
+            elif entry.name.endswith(".md") and entry.is_file():
+                try:
+                    st = entry.stat()
+                    stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+                except OSError:
+                    stamp = (0, 0, 0)
+                found.append((entry.path, entry.path[prefix:].replace(os.sep, "/"), stamp))
+    return sorted(found, key=lambda item: item[1])
 
 
 def _is_hidden(name: str) -> bool:

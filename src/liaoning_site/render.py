@@ -231,8 +231,16 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int]:
 def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
     """Every HTML page of the site, in a stable order, each with the key of what it shows."""
 
-    def card_key(article: Article) -> tuple[str, bool]:
-        return article.digest, views.marked(article.source)
+    # A list shows cards, not whole articles: keyed by what a card shows, an edit deep in an
+    # article's body re-renders that article's page but none of the lists it appears in.
+    cards = {
+        a.source: (a.title, a.slug, a.date, a.summary or views.bodies.raw(a.source).summary, a.kind, a.scenarios,
+                   a.region, views.marked(a.source))
+        for a in site.articles
+    }
+
+    def card_key(article: Article) -> tuple[Any, ...]:
+        return cards[article.source]
 
     def links_key(source: str) -> tuple[tuple[str, str], ...]:
         return tuple(sorted(site.links[source].items()))
@@ -248,10 +256,11 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
             yield PagePlan(pager.route, "scenario.html", key, lambda s=scenario, p=pager: _scenario_context(s, p, views))
     for article in site.articles:
         related = site.related.get(article.source, ())
-        key = ("article", card_key(article), links_key(article.source), tuple(map(card_key, related)))
+        key = ("article", article.digest, card_key(article), links_key(article.source), tuple(map(card_key, related)))
         yield PagePlan(site.routes[article.source], "article.html", key, lambda a=article: _article_context(a, views))
     yield from _taxonomy_plans(site, views, card_key)
-    yield PagePlan(urls.archive(), "archive.html", ("archive", tuple(map(card_key, site.articles))), lambda: {
+    archive_key = tuple((a.title, a.slug, a.date, views.marked(a.source)) for a in site.articles)
+    yield PagePlan(urls.archive(), "archive.html", ("archive", archive_key), lambda: {
         "years": _archive(site, views), "page": {"kind": "archive", "title": "活动归档"},
     })
     for page in site.pages:

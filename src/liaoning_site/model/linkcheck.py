@@ -91,7 +91,7 @@ def _file_link(doc: Document, ref: Reference, target: str, route: Route, config:
 
 def check_site_paths(documents: Iterable[Document], outputs: set[str], config: SiteConfig, diagnostics: Diagnostics) -> None:
     """Links written as site paths (`/archive/`), in bodies and in the menu, must lead to an output."""
-    written = [(doc.source, ref.target, ref.position) for doc in documents for ref in doc.references]
+    written = [(doc.source, ref.target, ref.position) for doc in documents for ref in doc.references if ref.target.startswith("/")]
     written += [(SITE_FILE, item.url, item.position) for item in config.navigation]
     for source, target, position in written:
         parts = urlsplit(target)

@@ -203,6 +203,7 @@ class _Owner(NamedTuple):  # one per output file: a tuple is cheap to make by th
 
 def _related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> dict[str, tuple[Article, ...]]:
     """Up to 3 articles sharing a tag, nearest in date first; linear in the number of articles."""
+    order = {a.source: i for i, a in enumerate(articles)}  # already newest first
     index_in = {t.name: {a.source: i for i, a in enumerate(t.articles)} for t in tags}
     by_name = {t.name: t.articles for t in tags}
     related: dict[str, tuple[Article, ...]] = {}
@@ -214,7 +215,7 @@ def _related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> dict[str,
                 for j in (i - distance, i + distance):
                     if 0 <= j < len(members) and len(picked) < RELATED_COUNT:
                         picked.setdefault(members[j].source, members[j])
-        related[article.source] = tuple(sorted(picked.values(), key=lambda a: (-a.date.timestamp(), a.slug)))
+        related[article.source] = tuple(sorted(picked.values(), key=lambda a: order[a.source]))
     return related
 
 

@@ -8,6 +8,7 @@ browsers wait on.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -75,6 +76,9 @@ class Preview:
                 self._publish(None, tuple(errors), False)
                 return RebuildReport(False, time.perf_counter() - started, errors, diagnostics.warnings)
             snapshot = Snapshot({f.output: f.data for f in files}, {a.output: a.path for a in site.assets})
+            # The site's millions of long-lived objects would make every garbage collection pass
+            # walk them all; frozen, they are left alone and a rebuild pays only for what it made.
+            gc.freeze()
             css_only = bool(changes) and all(c.is_css for c in changes) and not self._state.errors
             self._publish(snapshot, (), css_only)
             return RebuildReport(True, time.perf_counter() - started, [], diagnostics.warnings)

@@ -140,15 +140,25 @@ def run_size(size: int, workdir: Path, compare: list[str]) -> Row:
     for folder in (source / ".cache", source / "_site"):
         shutil.rmtree(folder, ignore_errors=True)
     row.cold = our_build(source)
+    report(size, "cold build", row.cold)
     row.warm = our_build(source)
+    report(size, "warm build", row.warm)
     edit_article(source, 1)
     row.edit = our_build(source)
+    report(size, "one edit", row.edit)
     row.reload_ms = serve_reload_ms(source)
+    print(f"  {size}: serve reload {row.reload_ms:.0f} ms", file=sys.stderr, flush=True)
     for name in compare:
         runner = COMPARISONS[name]
         if runner.available():
             row.others[name] = runner.build(source, workdir / f"{name}-{size}", timed)
+            report(size, name, row.others[name])
     return row
+
+
+def report(size: int, what: str, measure: Measure) -> None:
+    """Each figure as soon as it is measured: a long run shows its progress and loses nothing."""
+    print(f"  {size}: {what} {measure.seconds:.2f} s, {measure.peak_mb:.0f} MB", file=sys.stderr, flush=True)
 
 
 def fmt(measure: Measure | None) -> str:

@@ -14,6 +14,8 @@ from dataclasses import replace
 
 import markdown
 
+from .sanitize import sanitize
+
 EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "toc", "sane_lists")
 SUMMARY_LIMIT = 120
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -23,7 +25,7 @@ _TAGS = re.compile(r"<[^>]+>")
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*"><a [^>]*>\d+</a></sup>')
 _URL_ATTR = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)"')
 # Bump when the Markdown configuration changes, so cached bodies are not reused.
-MARKDOWN_VERSION = "1:" + markdown.__version__ + ":" + ",".join(EXTENSIONS)
+MARKDOWN_VERSION = "2:" + markdown.__version__ + ":" + ",".join(EXTENSIONS)
 
 
 def heading_id(value: str, separator: str = "-") -> str:
@@ -66,7 +68,7 @@ class MarkdownRenderer:
     def render(self, body: str) -> RenderedBody:
         md = self._md
         md.reset()
-        body_html = md.convert(body)
+        body_html = sanitize(md.convert(body))
         toc = tuple(_flatten(getattr(md, "toc_tokens", [])))
         return RenderedBody(body_html, toc, summarize(body_html), reading_minutes(body_html))
 

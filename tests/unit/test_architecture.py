@@ -17,6 +17,7 @@ RANK = {
     "campaign": 5,
     "links": 5,
     "validate": 6,
+    "sanitize": 6,
     "markdown": 7,
     "model": 7,
     "views": 8,

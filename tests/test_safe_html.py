@@ -1,0 +1,133 @@
+"""Hostile HTML in editors' content never reaches readers as markup that runs.
+
+Raw HTML in Markdown bodies is cleaned against an allow-list (nh3); link targets and image
+alt text go through Markdown and the cleaner; front matter values are escaped by the
+templates and the feed writer. Every built file is then read the way a browser would.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from liaoning_site.markdown import MarkdownRenderer
+
+ATTACKS = [
+    "<script>alert('body')</script>",
+    "<img src=x onerror=alert('img')>",
+    "<svg/onload=alert('svg')>",
+    "<iframe src=\"https://evil.example/\"></iframe>",
+    "<a href=\"javascript:alert('a')\">链接</a>",
+    "<a href=\"JaVaScRiPt:alert('case')\">链接</a>",
+    "<a href=\"&#106;avascript:alert('entity')\">链接</a>",
+    "<a href=\"data:text/html,<script>alert('data')</script>\">链接</a>",
+    "<div style=\"background:url(javascript:alert('css'))\">块</div>",
+    "<object data=\"x.swf\"></object><embed src=\"x.swf\">",
+    "<form action=\"https://evil.example/\"><input name=q></form>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\">",
+    "<base href=\"https://evil.example/\">",
+    "<style>body{display:none}</style>",
+    "<details open ontoggle=alert('details')><summary>展开</summary>内容</details>",
+    "<math><mi xlink:href=\"javascript:alert('math')\">x</mi></math>",
+]
+MARKDOWN_ATTACKS = [
+    "[点我](javascript:alert('md-link'))",
+    "[点我](JAVASCRIPT:alert('md-upper'))",
+    "![\" onerror=\"alert('alt')](data:image/png;base64,iVBORw0KGgo=)",
+    "[点我](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<https://example.org/\" onmouseover=\"alert('autolink')>",
+]
+FRONT = "<script>alert('fm')</script>\"><img src=x onerror=alert('fm')>"
+
+
+class Finder(HTMLParser):
+    """Collects what a browser would execute: scripts, event handlers, script URLs, frames."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "object", "embed", "form", "base", "meta", "style", "svg", "math"):
+            if not self._ours(tag, attrs):
+                self.problems.append(f"<{tag}>")
+        for name, value in attrs:
+            value = (value or "").strip().lower()
+            if name.startswith("on"):
+                self.problems.append(f"{tag} {name}=")
+            if name in ("href", "src", "action", "xlink:href") and (value.startswith(("javascript:", "vbscript:")) or
+                                                                      (value.startswith("data:") and not value.startswith("data:image/"))):
+                self.problems.append(f"{tag} {name}={value[:30]}")
+            if name == "style" and "url(" in value:
+                self.problems.append(f"{tag} style url()")
+
+    @staticmethod
+    def _ours(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        """Markup our templates write on purpose: meta tags and the brand mark."""
+        values = dict(attrs)
+        if tag == "svg":
+            return values.get("class") == "brand-mark"
+        return tag == "meta" and bool(set(values) & {"charset", "name", "property"})
+
+
+def executable(html: str) -> list[str]:
+    finder = Finder()
+    finder.feed(html)
+    return finder.problems
+
+
+@pytest.mark.parametrize("attack", ATTACKS + MARKDOWN_ATTACKS)
+def test_raw_html_and_markdown_attacks_are_neutralised(attack: str) -> None:
+    html = MarkdownRenderer().render(f"正文。\n\n{attack}\n\n结尾。\n").html
+    assert executable(html) == [], html
+    assert "正文" in html and "结尾" in html
+
+
+def test_allowed_markup_survives() -> None:
+    body = (
+        "| 左 | 中 |\n|:--|:-:|\n| a | b |\n\n<details><summary>更多</summary>详情</details>\n\n"
+        "H<sub>2</sub>O x<sup>2</sup> <abbr title=\"人工智能\">AI</abbr> <mark>重点</mark>\n\n"
+        "<figure><img src=\"a.png\" alt=\"图\"><figcaption>说明</figcaption></figure>\n"
+    )
+    html = MarkdownRenderer().render(body).html
+    for kept in ('<th style="text-align:center">', "<details>", "<summary>更多</summary>", "<sub>2</sub>", "<sup>2</sup>",
+                 '<abbr title="人工智能">AI</abbr>', "<mark>重点</mark>", "<figcaption>说明</figcaption>", 'alt="图"'):
+        assert kept in html
+
+
+def test_hostile_front_matter_and_bodies_never_run_anywhere_in_the_site(make_site, run_cli, tmp_path: Path) -> None:
+    quoted = FRONT.replace("\\", "\\\\").replace('"', '\\"')
+    article = (
+        "---\n"
+        f'title: "{quoted}"\n'
+        "date: 2025-06-12\n"
+        "scenarios: [digital-life]\n"
+        f'summary: "{quoted}"\n'
+        f'tags: ["{quoted}", 标签]\n'
+        f'organization: "{quoted}"\n'
+        f'author: "{quoted}"\n'
+        "slug: hostile\n"
+        f'figures:\n  - {{label: "{quoted}", value: "{quoted}", unit: "{quoted}"}}\n'
+        f'source: {{name: "{quoted}", url: "https://example.org/?q=\\"><script>alert(1)</script>"}}\n'
+        "---\n"
+        + "\n\n".join(ATTACKS + MARKDOWN_ATTACKS) + "\n"
+    )
+    site = make_site({"content/articles/hostile.md": article})
+    code, _, err = run_cli("build", "--source", site, "--output", tmp_path / "out")
+    assert code == 0, err
+    pages = [p for p in (tmp_path / "out").rglob("*") if p.suffix in (".html", ".xml")]
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        if page.suffix == ".xml":
+            # Feeds carry front matter as text and bodies as escaped HTML: the HTML must be clean.
+            root = ET.fromstring(text)
+            bodies = [e.text or "" for e in root.iter("{http://www.w3.org/2005/Atom}content")]
+            assert all(executable(body) == [] for body in bodies), page
+            continue
+        assert executable(text) == [], page
+    article_page = (tmp_path / "out" / "articles" / "hostile" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#39;fm&#39;)&lt;/script&gt;" in article_page  # shown as text, not dropped

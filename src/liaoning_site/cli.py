@@ -41,7 +41,7 @@ def _positive(text: str) -> int:
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liaoning-site", description="Build the Liaoning Digital Literacy and Skills Month site.")
     parser.add_argument("--version", action="version", version=f"liaoning-site {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,serve,check}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,serve,check,new}")
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     _source_arg(build_cmd)
@@ -58,6 +58,14 @@ def make_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 shares the preview on your network)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (0: any free port)")
     serve_cmd.add_argument("--as-of", type=_as_of, metavar="DATETIME", help="show the site as published at this moment (Asia/Shanghai)")
+
+    new_cmd = commands.add_parser("new", help="create a new article from a template")
+    new_kinds = new_cmd.add_subparsers(dest="kind", required=True, metavar="{article}")
+    article_cmd = new_kinds.add_parser("article", help="a new article, as a draft, in content/articles/")
+    article_cmd.add_argument("title", help="the article's title, in quotes")
+    article_cmd.add_argument("--scenario", required=True, help="scenario slug, e.g. digital-life")
+    article_cmd.add_argument("--region", help="one of Liaoning's 14 cities (大连 or 大连市), or 全省")
+    _source_arg(article_cmd)
 
     check_cmd = commands.add_parser("check", help="validate the content without writing anything")
     _source_arg(check_cmd)
@@ -126,9 +134,22 @@ def run_serve(args: argparse.Namespace) -> int:
     return serve(BuildOptions(source=args.source, as_of=args.as_of), args.host, args.port, print_diagnostics)
 
 
+def run_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, new_article
+
+    check_source(args.source)
+    try:
+        path = new_article(args.source, args.title, args.scenario, args.region)
+    except ScaffoldError as exc:
+        print(f"liaoning-site: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {path} (a draft: `liaoning-site serve` shows it; remove `draft: true` to publish)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    commands = {"build": run_build, "serve": run_serve, "check": run_check}
+    commands = {"build": run_build, "serve": run_serve, "check": run_check, "new": run_new}
     try:
         return commands[args.command](args)
     except BuildFailed as exc:

@@ -18,6 +18,7 @@ RANK = {
     "links": 5,
     "validate": 6,
     "sanitize": 6,
+    "scaffold": 7,
     "markdown": 7,
     "model": 7,
     "views": 8,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .checks import editorial_checks
 from .config import normalize_base_url
 from .build import BuildOptions, UsageError, build, check_source, prepare_site
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics
@@ -112,9 +113,11 @@ def run_check(args: argparse.Namespace) -> int:
 
     diagnostics = Diagnostics()
     try:
-        prepare_site(BuildOptions(source=args.source, drafts=True, future=True), diagnostics)
+        site = prepare_site(BuildOptions(source=args.source, drafts=True, future=True, expired=True), diagnostics)
     except BuildFailed:
         pass
+    else:
+        editorial_checks(site, diagnostics)
     items = diagnostics.sorted()
     if args.format == "json":
         print(json.dumps([{"path": d.path, "line": d.line, "col": d.col, "severity": d.severity, "message": d.message} for d in items], ensure_ascii=False, indent=2))

@@ -22,6 +22,7 @@ RANK = {
     "markdown": 7,
     "model": 7,
     "views": 8,
+    "checks": 8,
     "feeds": 9, "sitemap": 9,
     "render": 10,
     "write": 11,

@@ -8,6 +8,7 @@ workers costs more than it saves.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -48,8 +49,14 @@ def map_forked(work: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]
     size = max(16, len(items) // (jobs * 8))
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_install, initargs=(work, items)) as pool:
-        results: list[R] = []
-        for chunk in pool.map(_run, bounds):
-            results.extend(chunk)
+    # Workers share the parent's memory until they write to it; a garbage collection pass in a
+    # worker would write to every object's header and copy it all. Frozen objects are not visited.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_install, initargs=(work, items)) as pool:
+            results: list[R] = []
+            for chunk in pool.map(_run, bounds):
+                results.extend(chunk)
+    finally:
+        gc.unfreeze()
     return results

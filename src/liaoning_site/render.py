@@ -1,10 +1,10 @@
 """Render stage: `Site` -> `OutputFile`s (HTML pages through Jinja2, plus feeds, sitemap, robots.txt).
 
-Every page is first planned: its route, its template, and a key that sums up everything
-it shows (the digests of the documents it lists, the site-wide settings, the templates).
-A page whose key is unchanged since the last build reuses its bytes from the
-`RenderCache`; Markdown is converted only for documents whose text or links changed.
-Because the key covers all a page reads, an incremental build equals a full one.
+Every page is first planned (`plans`): its route, its template, and a key that sums up
+everything it shows; together with the site-wide settings and the templates' digest. A page
+whose key is unchanged since the last build reuses its bytes from the `RenderCache`;
+Markdown is converted only for documents whose text changed. Because the key covers all a
+page reads, an incremental build equals a full one (tests check this byte for byte).
 """
 
 from __future__ import annotations
@@ -13,31 +13,19 @@ import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Iterator, Mapping
 
 import jinja2
 
 from .diagnostics import Diagnostic, Diagnostics, Position
 from .feeds import render_feeds
 from .markdown import MARKDOWN_VERSION, MarkdownRenderer, RenderedBody, rewrite_links
-from .model import Site, urls
-from .model.pagination import Pager
-from .model.urls import Route
+from .model import Site
 from .outputs import OutputFile
+from .plans import PagePlan, plan_pages
 from .pool import map_forked
 from .sitemap import render_robots, render_sitemap
-from .validate import SHANGHAI, Article
 from .views import Views, date_zh
-
-
-@dataclass(frozen=True, slots=True)
-class PagePlan:
-    """One HTML page to render; `context` is only called when the page must be rendered."""
-
-    route: Route
-    template: str
-    key: tuple[Any, ...]
-    context: Callable[[], dict[str, Any]]
 
 
 @dataclass
@@ -226,122 +214,3 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int]:
             found = (_template_name(filename, None), tb.tb_lineno)
         tb = tb.tb_next
     return found
-
-
-def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
-    """Every HTML page of the site, in a stable order, each with the key of what it shows."""
-
-    # A list shows cards, not whole articles: keyed by what a card shows, an edit deep in an
-    # article's body re-renders that article's page but none of the lists it appears in.
-    cards = {
-        a.source: (a.title, a.slug, a.date, a.summary or views.bodies.raw(a.source).summary, a.kind, a.scenarios,
-                   a.region, views.marked(a.source))
-        for a in site.articles
-    }
-
-    def card_key(article: Article) -> tuple[Any, ...]:
-        return cards[article.source]
-
-    def links_key(source: str) -> tuple[tuple[str, str], ...]:
-        return tuple(sorted(site.links[source].items()))
-
-    latest = site.latest
-    counts = tuple(sum(len(p.items) for p in site.scenario_pagers[s.slug]) for s in site.scenarios)
-    yield PagePlan(urls.home(), "home.html", ("home", tuple(map(card_key, latest)), counts), lambda: {
-        "latest": [views.card(a) for a in latest], "scenarios": views.scenarios_with_counts(), "page": {"kind": "home"},
-    })
-    for scenario in site.scenarios:
-        for pager in site.scenario_pagers[scenario.slug]:
-            key = ("scenario", scenario.digest, links_key(scenario.source), _pager_key(pager, card_key))
-            yield PagePlan(pager.route, "scenario.html", key, lambda s=scenario, p=pager: _scenario_context(s, p, views))
-    for article in site.articles:
-        related = site.related.get(article.source, ())
-        key = ("article", article.digest, card_key(article), links_key(article.source), tuple(map(card_key, related)))
-        yield PagePlan(site.routes[article.source], "article.html", key, lambda a=article: _article_context(a, views))
-    yield from _taxonomy_plans(site, views, card_key)
-    archive_key = tuple((a.title, a.slug, a.date, views.marked(a.source)) for a in site.articles)
-    yield PagePlan(urls.archive(), "archive.html", ("archive", archive_key), lambda: {
-        "years": _archive(site, views), "page": {"kind": "archive", "title": "活动归档"},
-    })
-    for page in site.pages:
-        key = ("page", page.digest, links_key(page.source), views.marked(page.source))
-        yield PagePlan(site.routes[page.source], "page.html", key, lambda p=page: _page_context(p, views))
-    yield PagePlan(urls.not_found(), "404.html", ("404",), lambda: {"page": {"kind": "404", "title": "页面未找到"}})
-
-
-def _pager_key(pager: Pager, card_key: Callable[[Article], Any]) -> tuple[Any, ...]:
-    return pager.number, pager.count, tuple(map(card_key, pager.items))
-
-
-def _scenario_context(scenario, pager: Pager, views: Views) -> dict[str, Any]:
-    view = {
-        "title": scenario.title, "summary": scenario.summary, "html": views.bodies[scenario.source].html,
-        "slug": scenario.slug, "feed_url": views.url(urls.scenario_feed(scenario.slug).path),
-    }
-    return {
-        "scenario": view, "pager": _pager(pager, views),
-        "page": {"kind": "scenario", "title": scenario.title, "description": scenario.summary},
-    }
-
-
-def _article_context(article: Article, views: Views) -> dict[str, Any]:
-    view = views.article(article)
-    return {
-        "article": view,
-        "page": {"kind": "article", "title": article.title, "description": view["summary"], "unpublished": view["unpublished"]},
-    }
-
-
-def _page_context(page, views: Views) -> dict[str, Any]:
-    body = views.bodies[page.source]
-    return {
-        "doc": {"title": page.title, "html": body.html, "toc": [{"id": i, "title": t, "level": l} for i, t, l in body.toc]},
-        "page": {"kind": "page", "title": page.title, "description": page.summary or body.summary,
-                 "unpublished": views.marked(page.source)},
-    }
-
-
-def _taxonomy_plans(site: Site, views: Views, card_key: Callable[[Article], Any]) -> Iterator[PagePlan]:
-    for kind, terms in site.taxonomies.items():
-        name = views.taxonomy_name(kind)
-        index_key = ("taxonomy", kind, tuple((t.name, len(t.articles)) for t in terms))
-        yield PagePlan(urls.taxonomy(kind), "taxonomy.html", index_key, lambda k=kind, n=name, ts=terms: {
-            "taxonomy": {"kind": k, "name": n, "terms": [
-                {"name": t.name, "url": views.url(t.route.path), "count": len(t.articles)} for t in ts]},
-            "page": {"kind": "taxonomy", "title": n},
-        })
-        for term in terms:
-            for pager in site.term_pagers[(kind, term.slug)]:
-                key = ("term", kind, term.name, len(term.articles), _pager_key(pager, card_key))
-                yield PagePlan(pager.route, "term.html", key, lambda k=kind, n=name, t=term, p=pager: {
-                    "taxonomy": {"kind": k, "name": n, "url": views.url(urls.taxonomy(k).path)},
-                    "term": {"name": t.name, "count": len(t.articles)},
-                    "pager": _pager(p, views),
-                    "page": {"kind": "term", "title": f"{n}：{t.name}"},
-                })
-
-
-def _pager(pager: Pager, views: Views) -> dict[str, Any]:
-    return {
-        "number": pager.number,
-        "count": pager.count,
-        "items": [views.card(a) for a in pager.items],
-        "prev_url": views.url(pager.prev.path) if pager.prev else None,
-        "next_url": views.url(pager.next.path) if pager.next else None,
-        "first_url": views.url(pager.first.path),
-    }
-
-
-def _archive(site: Site, views: Views) -> list[dict[str, Any]]:
-    """Years and months, newest first; articles are already sorted newest first."""
-    years: dict[int, dict[int, list[dict[str, Any]]]] = {}
-    for article in site.articles:
-        local = article.date.astimezone(SHANGHAI)
-        # A one-line entry, not a full card: the archive lists every article of every year.
-        entry = {"title": article.title, "url": views.url(site.routes[article.source].path), "date": date_zh(local),
-                 "date_iso": local.isoformat(), "unpublished": views.marked(article.source)}
-        years.setdefault(local.year, {}).setdefault(local.month, []).append(entry)
-    return [
-        {"year": year, "months": [{"month": m, "label": f"{year}年{m}月", "articles": items} for m, items in months.items()]}
-        for year, months in years.items()
-    ]

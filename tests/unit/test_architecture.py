@@ -23,7 +23,7 @@ RANK = {
     "model": 7,
     "views": 8,
     "checks": 8,
-    "feeds": 9, "sitemap": 9,
+    "feeds": 9, "sitemap": 9, "plans": 9,
     "render": 10,
     "write": 11,
     "cache": 11,

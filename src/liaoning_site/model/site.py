@@ -204,18 +204,21 @@ class _Owner(NamedTuple):  # one per output file: a tuple is cheap to make by th
 def _related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> dict[str, tuple[Article, ...]]:
     """Up to 3 articles sharing a tag, nearest in date first; linear in the number of articles."""
     order = {a.source: i for i, a in enumerate(articles)}  # already newest first
-    index_in = {t.name: {a.source: i for i, a in enumerate(t.articles)} for t in tags}
-    by_name = {t.name: t.articles for t in tags}
+    members = {t.name: t.articles for t in tags}
+    position = {t.name: {a.source: i for i, a in enumerate(t.articles)} for t in tags}
     related: dict[str, tuple[Article, ...]] = {}
     for article in articles:
+        lists = [(members[tag], len(members[tag]), position[tag][article.source]) for tag in article.tags]
         picked: dict[str, Article] = {}
         for distance in range(1, RELATED_COUNT + 1):
-            for tag in article.tags:
-                members, i = by_name[tag], index_in[tag][article.source]
+            for items, count, i in lists:
                 for j in (i - distance, i + distance):
-                    if 0 <= j < len(members) and len(picked) < RELATED_COUNT:
-                        picked.setdefault(members[j].source, members[j])
-        related[article.source] = tuple(sorted(picked.values(), key=lambda a: order[a.source]))
+                    if 0 <= j < count:
+                        picked.setdefault(items[j].source, items[j])
+            if len(picked) >= RELATED_COUNT:
+                break
+        chosen = list(picked.values())[:RELATED_COUNT]
+        related[article.source] = tuple(sorted(chosen, key=lambda a: order[a.source]))
     return related
 
 

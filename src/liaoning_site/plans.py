@@ -42,7 +42,7 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
         return cards[article.source]
 
     def links_key(source: str) -> tuple[tuple[str, str], ...]:
-        return tuple(sorted(site.links[source].items()))
+        return tuple(site.links[source].items())  # in the order the links appear: already stable
 
     latest = site.latest
     counts = tuple(sum(len(p.items) for p in site.scenario_pagers[s.slug]) for s in site.scenarios)

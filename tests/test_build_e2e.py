@@ -19,7 +19,8 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def build(source: Path, output: Path, *extra: str) -> None:
-    assert main(["build", "--source", str(source), "--output", str(output), *extra]) == 0
+    # --no-cache: sources inside the repository are never written to (.cache/ would appear there).
+    assert main(["build", "--source", str(source), "--output", str(output), "--no-cache", *extra]) == 0
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def text(path: Path) -> str:
 
 
 def test_real_site_builds_without_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["build", "--source", str(ROOT), "--output", str(tmp_path / "out")]) == 0
+    assert main(["build", "--source", str(ROOT), "--output", str(tmp_path / "out"), "--no-cache"]) == 0
     err = capsys.readouterr().err
     assert "warning" not in err and "error" not in err
 
@@ -277,7 +278,7 @@ def test_missing_content_folder_is_a_clear_error(run_cli, tmp_path: Path) -> Non
 
 def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "liaoning_site", "build", "--source", str(SITES / "minimal"), "--output", str(tmp_path / "o")],
+        [sys.executable, "-m", "liaoning_site", "build", "--source", str(SITES / "minimal"), "--output", str(tmp_path / "o"), "--no-cache"],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -144,7 +144,8 @@ def _markdown_files(folder: Path, root: Path, recursive: bool) -> list[tuple[str
     runs it on every save, over every article.
     """
     found: list[tuple[str, str, tuple[int, int, int]]] = []
-    prefix = len(str(root)) + 1
+    # Paths below `folder` are made relative by cutting its own path off; `root` may be ".".
+    base, prefix = folder.relative_to(root).as_posix() + "/", len(str(folder)) + 1
     pending = [str(folder)]
     while pending:
         try:
@@ -163,7 +164,7 @@ def _markdown_files(folder: Path, root: Path, recursive: bool) -> list[tuple[str
                     stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
                 except OSError:
                     stamp = (0, 0, 0)
-                found.append((entry.path, entry.path[prefix:].replace(os.sep, "/"), stamp))
+                found.append((entry.path, base + entry.path[prefix:].replace(os.sep, "/"), stamp))
     return sorted(found, key=lambda item: item[1])
 
 

@@ -24,7 +24,7 @@ PAGES = ["", "scenarios/digital-life/", "articles/jinnong-hotline/", "tags/zhi-h
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     output = tmp_path_factory.mktemp("a11y") / "out"
-    assert main(["build", "--source", str(ROOT), "--output", str(output), "--base-url", "http://127.0.0.1/"]) == 0
+    assert main(["build", "--source", str(ROOT), "--output", str(output), "--base-url", "http://127.0.0.1/", "--no-cache"]) == 0
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

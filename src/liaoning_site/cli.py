@@ -111,14 +111,20 @@ def run_build(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     import json
 
-    diagnostics = Diagnostics()
-    try:
-        site = prepare_site(BuildOptions(source=args.source, drafts=True, future=True, expired=True), diagnostics)
-    except BuildFailed:
-        pass
-    else:
-        editorial_checks(site, diagnostics)
-    items = diagnostics.sorted()
+    # Everything `build` would refuse, and everything the preview (drafts included) would refuse.
+    found: dict[str, Diagnostic] = {}
+    for options in (BuildOptions(source=args.source), BuildOptions(source=args.source, drafts=True, future=True, expired=True)):
+        diagnostics = Diagnostics()
+        try:
+            site = prepare_site(options, diagnostics)
+        except BuildFailed:
+            pass
+        else:
+            if options.drafts:
+                editorial_checks(site, diagnostics)
+        found.update((d.format(), d) for d in diagnostics.items)
+    items = sorted(found.values(), key=Diagnostic.sort_key)
+    diagnostics = Diagnostics(items)
     if args.format == "json":
         print(json.dumps([{"path": d.path, "line": d.line, "col": d.col, "severity": d.severity, "message": d.message} for d in items], ensure_ascii=False, indent=2))
     else:

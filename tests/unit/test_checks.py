@@ -30,3 +30,14 @@ def test_build_does_not_run_editorial_checks(make_site, run_cli) -> None:
     site = make_site({"content/articles/a.md": article("标题", "slug: a\n", "见[官网](http://example.org/)。")})
     code, _, err = run_cli("build", "--source", site)
     assert code == 0 and "http://" not in err
+
+
+def test_check_reports_what_build_would_refuse_and_what_the_preview_would(make_site, run_cli) -> None:
+    site = make_site({
+        "content/articles/draft.md": article("草稿", "slug: draft\ndraft: true\n", "见[缺失](missing.md)。"),
+        "content/articles/linker.md": article("链接", "slug: linker\n", "见[草稿](draft.md)。"),
+    })
+    code, _, err = run_cli("check", "--source", site)
+    assert code == 1
+    assert "content/articles/draft.md:8:7: error: link to content/articles/missing.md, which does not exist; check the file name and the `../` parts" in err
+    assert "content/articles/linker.md:7:7: error: link to content/articles/draft.md, which is not published in this build (a draft, or dated in the future)" in err

@@ -290,7 +290,8 @@ def _read_region(fields: Fields) -> str | None:
     if canonical not in REGIONS:
         # City names are two or three characters: compare without 市, where one typo is a big share.
         city = msg.closest(value.removesuffix("市"), CITIES, cutoff=0.5)
-        fields.error("region", msg.unknown_value("region", value, REGIONS, city + "市" if city else None))
+        nearest = PROVINCE if value in ("辽宁", "辽宁省") else (city + "市" if city else None)
+        fields.error("region", msg.unknown_value("region", value, REGIONS, nearest))
         return None
     return canonical
 
@@ -298,7 +299,7 @@ def _read_region(fields: Fields) -> str | None:
 def _read_url(fields: Fields, key: str) -> str | None:
     url = read_str(fields, key)
     if url is not None and not url.startswith(("http://", "https://")):
-        fields.error(key, msg.expected("an absolute URL starting with https://", url))
+        fields.error(key, msg.expected("an absolute URL starting with https:// or http://", url))
         return None
     return url
 

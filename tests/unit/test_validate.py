@@ -255,7 +255,7 @@ def test_warns_on_unknown_key_inside_source_and_figures(site: Path) -> None:
 def test_rejects_source_url_that_is_not_absolute(site: Path) -> None:
     article, problems = check(site, "source:\n  name: 辽宁日报\n  url: www.example.org\n")
     assert article is None
-    assert problems == [f"{A}:7:8: error: expected an absolute URL starting with https://, found 'www.example.org'"]
+    assert problems == [f"{A}:7:8: error: expected an absolute URL starting with https:// or http://, found 'www.example.org'"]
 
 
 def test_rejects_source_without_name(site: Path) -> None:
@@ -378,3 +378,9 @@ def test_content_orders_scenarios_and_checks_articles_against_them(site: Path) -
     head, allowed = problem.split("; allowed: ")
     assert head == "content/articles/b.md:4:13: error: unknown scenario 'digital-learning' (did you mean `digital-life`?)"
     assert sorted(allowed.split(", ")) == ["`digital-life`", "`digital-work`"]
+
+
+def test_the_province_by_name_suggests_quan_sheng(make_site, run_cli) -> None:
+    site = make_site({"content/articles/p.md": "---\ntitle: 省级\ndate: 2025-06-12\nscenarios: [digital-life]\nregion: 辽宁省\n---\n正文\n"})
+    code, _, err = run_cli("check", "--source", site)
+    assert code == 1 and "unknown region '辽宁省' (did you mean `全省`?)" in err

@@ -120,3 +120,48 @@ def test_busy_port_is_a_clear_error(server) -> None:
 
     with pytest.raises(UsageError, match=r"port \d+ on 127.0.0.1 is already in use; .* --port 0"):
         bind("127.0.0.1", server[1])
+
+
+
+def start_serving(site: Path):
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "liaoning_site", "serve", "--source", str(site), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def stop_with_ctrl_c(process) -> str:
+    import signal
+
+    process.send_signal(signal.SIGINT)
+    try:
+        _, err = process.communicate(timeout=15)
+    finally:
+        process.kill()
+    return err
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_ctrl_c_right_after_the_url_is_printed_exits_0(tmp_path: Path, attempt: int) -> None:
+    process = start_serving(copy_site("full", tmp_path / "site"))
+    assert "Serving the preview at" in process.stdout.readline()
+    err = stop_with_ctrl_c(process)
+    assert "Traceback" not in err
+    assert process.returncode == 0 and "stopped" in err, err
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.3, 0.6, 1.0])
+def test_ctrl_c_during_startup_prints_no_traceback(tmp_path: Path, delay: float) -> None:
+    """Reviewers press Ctrl-C whenever they like: while Python imports, during the first build, after."""
+    import signal
+    import time
+
+    process = start_serving(copy_site("full", tmp_path / "site"))
+    time.sleep(delay)
+    err = stop_with_ctrl_c(process)
+    assert "Traceback" not in err
+    # 0: stopped as asked; 130 or death by SIGINT: interrupted before the server existed.
+    assert process.returncode in (0, 130, -signal.SIGINT), err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import signal
 import sys
 import threading
 from dataclasses import replace
@@ -51,19 +52,23 @@ def report_line(report: RebuildReport, print_diagnostics: Callable[[list[Diagnos
 
 def serve(options: BuildOptions, host: str, port: int, print_diagnostics: Callable[[list[Diagnostic]], None]) -> int:
     server = bind(host, port)
-    url = preview_url(host, server.server_address[1])
-    preview = Preview(preview_options(options, url))
-    server.preview = preview
-    report_line(preview.rebuild(None), print_diagnostics)
-    config = load_config(options.source, Diagnostics())
-    watcher = Watcher(watched_roots(options.source.resolve(), config.theme_dir if config else None))
-    thread = threading.Thread(target=server.serve_forever, name="preview-http", daemon=True)
-    watcher.start()
-    thread.start()
-    if host in ("0.0.0.0", "::", ""):
-        print("warning: the preview is reachable by other computers on this network; drafts are visible to them", file=sys.stderr)
-    print(f"Serving the preview at {url}  (Ctrl-C to stop)", flush=True)
+    watcher: Watcher | None = None
+    thread: threading.Thread | None = None
+    # Ctrl-C may land anywhere, even while the URL line is still being flushed: the whole life of the
+    # server sits inside one handler, and cleanup ignores a second Ctrl-C so it always finishes.
     try:
+        url = preview_url(host, server.server_address[1])
+        preview = Preview(preview_options(options, url))
+        server.preview = preview
+        report_line(preview.rebuild(None), print_diagnostics)
+        config = load_config(options.source, Diagnostics())
+        watcher = Watcher(watched_roots(options.source.resolve(), config.theme_dir if config else None))
+        watcher.start()
+        thread = threading.Thread(target=server.serve_forever, name="preview-http", daemon=True)
+        thread.start()
+        if host in ("0.0.0.0", "::", ""):
+            print("warning: the preview is reachable by other computers on this network; drafts are visible to them", file=sys.stderr)
+        print(f"Serving the preview at {url}  (Ctrl-C to stop)", flush=True)
         while True:
             changes = watcher.next_batch(timeout=0.5)
             if changes:
@@ -71,7 +76,13 @@ def serve(options: BuildOptions, host: str, port: int, print_diagnostics: Callab
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     finally:
-        watcher.stop()
-        server.shutdown()
-        server.server_close()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            if watcher is not None:
+                watcher.stop()
+            if thread is not None:
+                server.shutdown()  # waits for serve_forever, which must have been started or it would wait forever
+            server.server_close()
+        finally:
+            signal.signal(signal.SIGINT, previous)
     return 0

@@ -8,6 +8,7 @@ driver only after a stage finished with errors.
 from __future__ import annotations
 
 import difflib
+import reprlib
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
 
@@ -28,6 +29,12 @@ class Diagnostic:
     col: int
     severity: str  # "error" or "warning"
     message: str
+
+    def __post_init__(self) -> None:
+        # One diagnostic, one line, whatever a key, value or file name holds (newlines, U+2028):
+        # editors' tools and CI annotations read them line by line.
+        object.__setattr__(self, "path", one_line(self.path))
+        object.__setattr__(self, "message", one_line(self.message))
 
     def format(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
@@ -77,6 +84,12 @@ class BuildFailed(Exception):
 # --- Message helpers: one wording per problem, so the same mistake always reads the same.
 
 
+def one_line(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return matches[0] if matches else None
@@ -104,9 +117,20 @@ def empty_value(key: str) -> str:
     return f"`{key}` is empty; give it a value"
 
 
+def _bounded_repr() -> reprlib.Repr:
+    # A YAML alias bomb is a small graph whose repr() is gigabytes: look only at its first levels.
+    bounded = reprlib.Repr()
+    bounded.maxlevel, bounded.maxlist, bounded.maxtuple, bounded.maxdict = 3, 6, 6, 4
+    bounded.maxstring = bounded.maxother = 200
+    return bounded
+
+
+_BOUNDED = _bounded_repr()
+
+
 def shown(value: object, limit: int = 60) -> str:
-    """repr() of a value as found, cut short: an alias bomb must not become a megabyte-long line."""
-    text = repr(value)
+    """repr() of a value as found, on one line and cut short."""
+    text = _BOUNDED.repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

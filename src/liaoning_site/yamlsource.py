@@ -7,12 +7,13 @@ the exact key or value that is wrong.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostics, Position
+from .diagnostics import Diagnostics, Position, shown
 
 PathKey = tuple[Any, ...]
 
@@ -50,10 +51,32 @@ class LocatedYaml:
         return self.key_pos.get(tuple(path)) or self.at(*path)
 
 
-def _position(mark: yaml.Mark | None, line_offset: int) -> Position:
-    if mark is None:
-        return Position(line_offset + 1, 1)
-    return Position(mark.line + 1 + line_offset, mark.column + 1)
+# YAML also breaks lines at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR, which text pasted from
+# Word or web pages carries; editors (and our Markdown) break lines at "\n" only.
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+_YAML_BREAKS = re.compile("[\n\x85\u2028\u2029]")
+
+
+class _Marks:
+    """Turns the YAML parser's marks into file positions."""
+
+    def __init__(self, text: str, line_offset: int):
+        self.line_offset = line_offset
+        self.text = text
+        self.yaml_line_starts: list[int] | None = None
+        if _YAML_ONLY_BREAKS.search(text):
+            self.yaml_line_starts = [0] + [m.end() for m in _YAML_BREAKS.finditer(text)]
+
+    def position(self, mark: yaml.Mark | None) -> Position:
+        if mark is None:
+            return Position(self.line_offset + 1, 1)
+        if self.yaml_line_starts is None or mark.line >= len(self.yaml_line_starts):
+            return Position(mark.line + 1 + self.line_offset, mark.column + 1)
+        return self.at_offset(self.yaml_line_starts[mark.line] + mark.column)
+
+    def at_offset(self, offset: int) -> Position:
+        before = self.text[:offset]
+        return Position(before.count("\n") + 1 + self.line_offset, offset - (before.rfind("\n") + 1) + 1)
 
 
 def parse_yaml(
@@ -64,39 +87,41 @@ def parse_yaml(
     `line_offset` is the number of file lines before the YAML text (front matter starts after `---`).
     """
     loader = _Loader(text)
+    marks = _Marks(text, line_offset)
     try:
         node = loader.get_single_node()
         if node is None:
             return LocatedYaml(data=None, start=Position(line_offset + 1, 1))
-        located = LocatedYaml(data=None, start=_position(node.start_mark, line_offset))
-        duplicates = _walk(node, (), located, line_offset, set(), 0)
+        located = LocatedYaml(data=None, start=marks.position(node.start_mark))
+        duplicates = _walk(node, (), located, marks, set(), 0)
         try:
             data = loader.construct_document(node)
-        except (ValueError, TypeError, OverflowError) as exc:
-            # A value that looks like a date but is not one (2025-13-45) fails while constructing.
+        except yaml.YAMLError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise whatever a bad value triggers
+            # A date that is not one (2025-13-45), or an explicit tag on the wrong text (`!!bool x`).
             bad = _first_bad_scalar(node, set())
-            where = _position(bad.start_mark if bad else None, line_offset)
-            shown = f" {bad.value!r}" if bad else ""
-            diagnostics.error(path, where, f"invalid value{shown}: {exc}")
+            diagnostics.error(path, marks.position(bad.start_mark if bad else None), _invalid_value(bad, exc))
             return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # Running off the end (an unclosed quote or bracket) is best shown where it was opened.
-        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+        # So is a line that was meant as a key and has no colon: libyaml notices only on a later line.
+        if exc.context_mark is not None and (
+            "end of stream" in (exc.problem or "") or "simple key" in (exc.context or "")
+        ):
             mark = exc.context_mark
             problem = f"{exc.context}, {exc.problem}"
         else:
             problem = exc.problem or exc.context or "invalid YAML"
-        diagnostics.error(path, _position(mark, line_offset), f"invalid YAML: {problem}")
+        diagnostics.error(path, marks.position(mark), f"invalid YAML: {problem}")
         return None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         # libyaml counts bytes, not characters; the reader stops at the first such character.
         offset = text.find(chr(code))
         offset = offset if offset >= 0 else exc.position
-        before = text[:offset]
-        where = Position(before.count("\n") + 1 + line_offset, offset - (before.rfind("\n") + 1) + 1)
-        diagnostics.error(path, where, f"invalid YAML: unacceptable character #x{code:04x}: {exc.reason}")
+        diagnostics.error(path, marks.at_offset(offset), f"invalid YAML: unacceptable character #x{code:04x}: {exc.reason}")
         return None
     except yaml.YAMLError as exc:  # unmarked errors (e.g. a reader error on control characters)
         diagnostics.error(path, Position(line_offset + 1, 1), f"invalid YAML: {exc}")
@@ -113,7 +138,7 @@ def _walk(
     node: yaml.Node,
     path: PathKey,
     located: LocatedYaml,
-    line_offset: int,
+    marks: _Marks,
     seen: set[int],
     depth: int,
 ) -> list[tuple[str, Position]]:
@@ -121,7 +146,7 @@ def _walk(
     if id(node) in seen or depth > _MAX_DEPTH:
         return []
     seen.add(id(node))
-    located.value_pos[path] = _position(node.start_mark, line_offset)
+    located.value_pos[path] = marks.position(node.start_mark)
     if isinstance(node, yaml.ScalarNode) and not node.style:  # None (PyYAML) or "" (libyaml): plain
         located.plain[path] = node.value
     duplicates: list[tuple[str, Position]] = []
@@ -131,15 +156,15 @@ def _walk(
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
             key = key_node.value
-            key_pos = _position(key_node.start_mark, line_offset)
+            key_pos = marks.position(key_node.start_mark)
             if key in keys_here:
                 duplicates.append((key, key_pos))
             keys_here.add(key)
             located.key_pos[path + (key,)] = key_pos
-            duplicates += _walk(value_node, path + (key,), located, line_offset, seen, depth + 1)
+            duplicates += _walk(value_node, path + (key,), located, marks, seen, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            duplicates += _walk(item, path + (index,), located, line_offset, seen, depth + 1)
+            duplicates += _walk(item, path + (index,), located, marks, seen, depth + 1)
     return duplicates
 
 
@@ -151,7 +176,7 @@ def _first_bad_scalar(node: yaml.Node, seen: set[int]) -> yaml.ScalarNode | None
     if isinstance(node, yaml.ScalarNode):
         try:
             yaml.SafeLoader("").construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+        except Exception:  # noqa: BLE001 - whatever the constructor raised is what parse_yaml reports
             return node
         return None
     children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
@@ -160,3 +185,12 @@ def _first_bad_scalar(node: yaml.Node, seen: set[int]) -> yaml.ScalarNode | None
         if found is not None:
             return found
     return None
+
+
+def _invalid_value(bad: yaml.ScalarNode | None, exc: Exception) -> str:
+    if bad is None:
+        return f"invalid value: {exc}"
+    implicit = yaml.SafeLoader("").resolve(yaml.ScalarNode, bad.value, (True, False))
+    if bad.tag != implicit:  # the editor wrote a tag such as `!!int`: the text must be of that type
+        return f"invalid value {shown(bad.value)}: not a valid `!!{bad.tag.rsplit(':', 1)[-1]}`"
+    return f"invalid value {shown(bad.value)}: {exc}"

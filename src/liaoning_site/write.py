@@ -128,14 +128,23 @@ def _same(existing: Path, content: bytes | Path, stamp: tuple[int, int]) -> bool
     return len(content) == stamp[0] and existing.read_bytes() == content
 
 
-def _put(target: Path, content: bytes | Path) -> None:
+def _temp_beside(target: Path, token: str) -> Path:
+    # Named from the journal's token, so that recovery knows every temporary file it may find.
+    return target.with_name(f".{target.name}.{token}.tmp")
+
+
+def _put(target: Path, content: bytes | Path, token: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    if isinstance(content, Path):
-        shutil.copy2(content, temp)
-    else:
-        temp.write_bytes(content)
-    os.replace(temp, target)
+    temp = _temp_beside(target, token)
+    try:
+        if isinstance(content, Path):
+            shutil.copy2(content, temp)
+        else:
+            temp.write_bytes(content)
+        os.replace(temp, target)
+    except Exception:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _write_fresh(plan: _Plan, output: Path) -> None:
@@ -163,30 +172,61 @@ def _journal(output: Path) -> Path:
 
 
 def _apply_in_place(plan: _Plan, output: Path) -> None:
-    """Keep a hard link to every file about to change, then change them; the journal undoes a kill."""
+    """Keep a hard link to every file about to change, then change them; the journal undoes a kill.
+
+    The journal is committed by renaming it away in one step: until then, recovery undoes the
+    change; after it, the change stands. A failure we can see (a full disk) is undone at once.
+    """
     journal = _journal(output)
     kept = journal / "old"
     kept.mkdir(parents=True)
-    record: dict[str, list[str]] = {"restore": [], "added": []}
+    token = uuid.uuid4().hex[:12]
+    record: dict[str, object] = {"token": token, "restore": [], "added": []}
     for rel in [*plan.changed, *plan.deleted]:
         if (output / rel).exists():
             (kept / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(output / rel, kept / rel)
-            record["restore"].append(rel)
+            record["restore"].append(rel)  # type: ignore[attr-defined]
         else:
-            record["added"].append(rel)
+            record["added"].append(rel)  # type: ignore[attr-defined]
     with open(journal / "plan.json", "w", encoding="utf-8") as f:
         json.dump(record, f)
         f.flush()
         os.fsync(f.fileno())
-    for rel in plan.changed:
-        content = plan.outputs[rel]
-        assert content is not None
-        _put(output / rel, content)
-    for rel in plan.deleted:
+    try:
+        for rel in plan.changed:
+            content = plan.outputs[rel]
+            assert content is not None
+            _put(output / rel, content, token)
+        for rel in plan.deleted:
+            (output / rel).unlink(missing_ok=True)
+            _prune_empty(output / rel, output)
+    except Exception:
+        _undo(output, journal)
+        raise
+    committed = output.parent / f".{output.name}.committed-{token}"
+    os.rename(journal, committed)  # the commit point
+    shutil.rmtree(committed, ignore_errors=True)
+
+
+def _undo(output: Path, journal: Path) -> None:
+    """Put back what a journaled change replaced; safe to run again if it is itself interrupted."""
+    try:
+        record = json.loads((journal / "plan.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = {"token": "", "restore": [], "added": []}  # killed before anything was changed
+    for rel in record["added"]:
         (output / rel).unlink(missing_ok=True)
         _prune_empty(output / rel, output)
-    shutil.rmtree(journal)  # the commit point
+    for rel in record["restore"]:
+        old = journal / "old" / rel
+        if old.exists():  # moved back already by an earlier, interrupted recovery
+            (output / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(old, output / rel)
+    if token := record.get("token"):  # journals of older versions did not name their temporary files
+        for rel in [*record["added"], *record["restore"]]:
+            _temp_beside(output / rel, token).unlink(missing_ok=True)
+    shutil.rmtree(journal)
 
 
 def _prune_empty(path: Path, root: Path) -> None:
@@ -208,17 +248,9 @@ def recover_interrupted(output: Path) -> None:
     """Clean up after a build that was killed: undo a half-applied change, finish or undo a swap."""
     journal = _journal(output)
     if journal.exists():
-        try:
-            record = json.loads((journal / "plan.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            record = {"restore": [], "added": []}  # killed before anything was changed
-        for rel in record["added"]:
-            (output / rel).unlink(missing_ok=True)
-        for rel in record["restore"]:
-            os.replace(journal / "old" / rel, output / rel)
-        shutil.rmtree(journal)
+        _undo(output, journal)
     leftovers = sorted(output.parent.glob(f".{output.name}.old-*"), key=lambda p: p.stat().st_mtime)
     if not output.exists() and leftovers:
         os.rename(leftovers.pop(), output)
-    for path in [*leftovers, *output.parent.glob(f".{output.name}.tmp-*")]:
+    for path in [*leftovers, *output.parent.glob(f".{output.name}.tmp-*"), *output.parent.glob(f".{output.name}.committed-*")]:
         shutil.rmtree(path, ignore_errors=True)

@@ -104,3 +104,13 @@ def test_up_to_date_expires_when_a_future_article_falls_due(tmp_path: Path, run_
     time.sleep(2.5)
     code, out, _ = run_cli("build", "--source", site)
     assert "built" in out and (site / "_site" / "articles" / "soon" / "index.html").is_file()
+
+
+def test_an_up_to_date_build_repeats_the_warnings(tmp_path: Path, run_cli) -> None:
+    site = copy_site("minimal", tmp_path / "site")
+    edit(site / "content" / "site.yml", "page_size: 10", "page_size: 10\npagesize: 5")
+    first = run_cli("build", "--source", site)
+    second = run_cli("build", "--source", site)
+    assert "is up to date" in second[1]
+    warning = "content/site.yml:6:1: warning: unknown key `pagesize` (did you mean `page_size`?); it is ignored"
+    assert warning in first[2].splitlines() and warning in second[2].splitlines()

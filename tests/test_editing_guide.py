@@ -7,6 +7,7 @@ an HTML comment naming it (`<!-- example: PATH -->` or `<!-- output: PATH -->`),
 - tests/guide/mistakes/<name>/ holds one broken file (laid over a copy of that site) and
   `expected.txt`, the exact lines `build` prints for it.
 - tests/guide/warnings/<name>/ is the same for the warnings of `check`.
+- tests/guide/build-warnings/<name>/ is the same for warnings that `build` prints too.
 - tests/guide/new-article/ holds the file `liaoning-site new article` writes for the guide's command.
 
 Builds use a fixed moment (`--as-of`), so that the examples about publishing dates and `expires`
@@ -32,6 +33,7 @@ GUIDE_FILES = ROOT / "tests" / "guide"
 SITE = GUIDE_FILES / "site"
 MISTAKES = GUIDE_FILES / "mistakes"
 WARNINGS = GUIDE_FILES / "warnings"
+BUILD_WARNINGS = GUIDE_FILES / "build-warnings"
 AS_OF = "2025-06-20T09:00"  # the moment the guide's examples are built "at" (Asia/Shanghai)
 
 # The command the guide shows for a new article, and the file it writes.
@@ -168,7 +170,7 @@ def test_outputs_are_expected_files() -> None:
 def test_guide_shows_every_fixture() -> None:
     """No fixture is left unexplained: each case and each example article appears in the guide."""
     shown = {path for _, path, _ in MARKED}
-    fixtures = [p for folder in (MISTAKES, WARNINGS) for case in folder.iterdir() for p in case.rglob("*") if p.is_file()]
+    fixtures = [p for folder in (MISTAKES, WARNINGS, BUILD_WARNINGS) for case in folder.iterdir() for p in case.rglob("*") if p.is_file()]
     fixtures += list((SITE / "content" / "articles").rglob("*.md")) + [NEW_FILE]
     missing = sorted(p.relative_to(ROOT).as_posix() for p in fixtures if p.relative_to(ROOT).as_posix() not in shown)
     assert missing == []
@@ -240,7 +242,16 @@ def test_raw_html_as_the_guide_says(built: Path) -> None:
     kept = (built / "articles" / "raw-html" / "index.html").read_text(encoding="utf-8")
     for markup in ("<mark>", "<sup>", "<sub>", '<abbr title="人工智能">', "<details>", "<summary>", 'rowspan="2"', 'colspan="2"', "<caption>"):
         assert markup in kept, markup
-    removed = (built / "articles" / "raw-html-removed" / "index.html").read_text(encoding="utf-8")
+    video = (built / "articles" / "video" / "index.html").read_text(encoding="utf-8")
+    assert '<iframe src="https://player.bilibili.com/player.html?bvid=BV1GJ411x7h7"' in video
+
+
+def test_removed_html_as_the_guide_says(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    site = copy_guide_site(tmp_path / "site")
+    overlay(BUILD_WARNINGS / "raw-html-removed", site)
+    code, out, err = run(capsys, "build", "--source", site, "--output", tmp_path / "out", "--as-of", AS_OF)
+    assert code == 0, err
+    removed = (tmp_path / "out" / "articles" / "raw-html-removed" / "index.html").read_text(encoding="utf-8")
     prose = removed.split('class="prose"', 1)[1].split("</div>", 1)[0]
     assert "红色文字" in prose and "这个链接" in prose
     for markup in ("<script", "<iframe", "onclick", "style=", "javascript:", "alert"):
@@ -274,6 +285,19 @@ def test_check_warning_prints_expected_lines(case: str, capsys: pytest.CaptureFi
     assert code == 1
     code, out, err = run(capsys, "build", "--source", site, "--output", tmp_path / "out", "--as-of", AS_OF)
     assert code == 0 and diagnostic_lines(err) == []  # `build` does not run these checks
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in BUILD_WARNINGS.iterdir()))
+def test_build_warning_prints_expected_lines(case: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    site = copy_guide_site(tmp_path / "site")
+    overlay(BUILD_WARNINGS / case, site)
+    expected = (BUILD_WARNINGS / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    code, out, err = run(capsys, "build", "--source", site, "--output", tmp_path / "out", "--as-of", AS_OF)
+    assert code == 0 and diagnostic_lines(err) == expected
+    code, out, err = run(capsys, "check", "--source", site)
+    assert code == 0 and diagnostic_lines(err) == expected
+    code, out, err = run(capsys, "check", "--source", site, "--strict")
+    assert code == 1
 
 
 # --- `new article` writes the file the guide shows ----------------------------------------------

@@ -131,3 +131,107 @@ def test_hostile_front_matter_and_bodies_never_run_anywhere_in_the_site(make_sit
         assert executable(text) == [], page
     article_page = (tmp_path / "out" / "articles" / "hostile" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&#39;fm&#39;)&lt;/script&gt;" in article_page  # shown as text, not dropped
+
+
+# --- embedded players and the site's own relaxation
+
+
+EMBED_ARTICLE = """---
+title: 视频
+slug: video
+date: 2025-06-12
+scenarios: [digital-life]
+---
+开头。
+
+<iframe src="https://player.bilibili.com/player.html?bvid=BV1" title="课程" srcdoc="<script>alert(1)</script>" onload="alert(2)"></iframe>
+
+<iframe src="https://evil.example/player"></iframe>
+
+<iframe src="http://player.bilibili.com/player.html?bvid=BV2"></iframe>
+
+<video controls><source src="https://player.bilibili.com/v.mp4" type="video/mp4"></video>
+
+结尾。
+"""
+
+
+def with_html_settings(site: Path, settings: str) -> None:
+    site_yml = site / "content" / "site.yml"
+    site_yml.write_text(site_yml.read_text(encoding="utf-8") + settings, encoding="utf-8")
+
+
+def prose_of(page: Path) -> str:
+    return page.read_text(encoding="utf-8").split('class="prose"', 1)[1].split("</div>", 1)[0]
+
+
+def test_players_are_kept_only_from_listed_https_hosts(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site({"content/articles/video.md": EMBED_ARTICLE})
+    with_html_settings(site, "html:\n  embed_hosts: [player.bilibili.com]\n")
+    code, _, err = run_cli("build", "--source", site, "--output", tmp_path / "out", "--no-cache")
+    assert code == 0, err
+    prose = prose_of(tmp_path / "out" / "articles" / "video" / "index.html")
+    assert prose.count("<iframe") == 1 and 'src="https://player.bilibili.com/player.html?bvid=BV1"' in prose
+    assert "evil.example" not in prose and "BV2" not in prose
+    assert '<source src="https://player.bilibili.com/v.mp4"' in prose
+    assert executable(prose) == ["<iframe>"]  # the one listed player, without srcdoc or onload
+    assert [line for line in err.splitlines() if "warning" in line] == [
+        "content/articles/video.md:9:1: warning: the `onload` attribute of `<iframe>` is removed: it would run a script in readers' browsers",
+        "content/articles/video.md:9:1: warning: the `srcdoc` attribute of `<iframe>` is removed: it would run a script in readers' browsers",
+        "content/articles/video.md:11:1: warning: `<iframe>` from `evil.example` is removed: embedded players may only come from `player.bilibili.com` (`html: embed_hosts:` in content/site.yml)",
+        "content/articles/video.md:13:1: warning: `<iframe>` is removed: its address must start with https://",
+    ]
+
+
+def test_without_listed_hosts_no_player_is_kept_and_each_is_reported(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site({"content/articles/video.md": EMBED_ARTICLE})
+    code, _, err = run_cli("build", "--source", site, "--output", tmp_path / "out", "--no-cache")
+    assert code == 0, err
+    prose = prose_of(tmp_path / "out" / "articles" / "video" / "index.html")
+    assert "<iframe" not in prose and "<video" not in prose and "player.bilibili.com" not in prose
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert [w.split(": warning:")[0] for w in warnings] == [
+        "content/articles/video.md:9:1", "content/articles/video.md:9:1", "content/articles/video.md:9:1",
+        "content/articles/video.md:11:1", "content/articles/video.md:13:1", "content/articles/video.md:15:1",
+    ]
+    assert "`<iframe>` is removed: this site embeds no players" in warnings[0]
+    assert "`<video>` is removed: this site embeds no players" in warnings[5]
+
+
+def test_changing_the_listed_hosts_renders_cached_bodies_again(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site({"content/articles/video.md": EMBED_ARTICLE})
+    out = tmp_path / "out"
+    assert run_cli("build", "--source", site, "--output", out)[0] == 0
+    assert "<iframe" not in prose_of(out / "articles" / "video" / "index.html")
+    with_html_settings(site, "html:\n  embed_hosts: [player.bilibili.com]\n")
+    assert run_cli("build", "--source", site, "--output", out)[0] == 0
+    assert "<iframe" in prose_of(out / "articles" / "video" / "index.html")
+
+
+def test_a_host_must_be_a_bare_host_name(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site()
+    lines = len((site / "content" / "site.yml").read_text(encoding="utf-8").splitlines())
+    with_html_settings(site, "html:\n  embed_hosts: [https://player.bilibili.com/]\n")
+    code, _, err = run_cli("build", "--source", site, "--output", tmp_path / "out")
+    assert code == 1
+    assert f"content/site.yml:{lines + 2}:17: error: expected a host name alone, like player.bilibili.com, found 'https://player.bilibili.com/'" in err
+
+
+def test_trusting_raw_html_is_explicit_and_reported_on_every_build(make_site, run_cli, tmp_path: Path) -> None:
+    article = EMBED_ARTICLE.replace("开头。", "<script>window.trusted = 1</script>")
+    site = make_site({"content/articles/video.md": article})
+    lines = len((site / "content" / "site.yml").read_text(encoding="utf-8").splitlines())
+    with_html_settings(site, "html:\n  trusted: yes please\n")
+    code, _, err = run_cli("build", "--source", site, "--output", tmp_path / "out")
+    assert code == 1 and "expected `trusted` to be true or false" in err  # no accidental trust
+    with_html_settings(site, "")
+    (site / "content" / "site.yml").write_text(
+        (site / "content" / "site.yml").read_text(encoding="utf-8").replace("trusted: yes please", "trusted: true"), encoding="utf-8"
+    )
+    for _ in range(2):
+        code, _, err = run_cli("build", "--source", site, "--output", tmp_path / "out")
+        assert code == 0, err
+        assert [line for line in err.splitlines() if "warning" in line] == [
+            f"content/site.yml:{lines + 2}:12: warning: raw HTML in articles is not sanitised (`html.trusted: true`): any editor can run scripts in readers' browsers"
+        ]
+    assert "<script>window.trusted = 1</script>" in prose_of(tmp_path / "out" / "articles" / "video" / "index.html")

@@ -66,16 +66,16 @@ def _inputs_stamp(options: BuildOptions) -> str:
     return input_stamp(options.source, theme, settings)
 
 
-def _up_to_date(options: BuildOptions, stamp: str) -> bool:
-    """The sources, settings and output are exactly as the last build left them, and no article's
-    date or expiry has passed since: the output is already what this build would write."""
+def _up_to_date(options: BuildOptions, stamp: str) -> list[Diagnostic] | None:
+    """The last build's warnings, if the sources, settings and output are exactly as it left them and
+    no article's date or expiry has passed since: the output is already what this build would write."""
     stored = read_stamp(options.source)
     if stored is None or stored[0] != stamp:
-        return False
+        return None
     next_change = stored[1]
     if next_change is not None and time.time() >= next_change:
-        return False
-    return output_matches(options.output_dir.resolve(), stored[2])
+        return None
+    return stored[3] if output_matches(options.output_dir.resolve(), stored[2]) else None
 
 
 def check_source(source: Path) -> None:
@@ -138,8 +138,9 @@ def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
     recover_interrupted(options.output_dir.resolve())  # a killed build's half-done work is undone first
     if options.cache:
         stamp = _inputs_stamp(options)
-        if _up_to_date(options, stamp):
-            return BuildResult(options.output_dir, 0, 0, time.perf_counter() - started, [], up_to_date=True)
+        warnings = _up_to_date(options, stamp)
+        if warnings is not None:  # the same sources give the same warnings: they are said again
+            return BuildResult(options.output_dir, 0, 0, time.perf_counter() - started, warnings, up_to_date=True)
     progress.stage("reading the build cache")
     caches = load_caches(options.source) if options.cache else BuildCaches()
     if not output_matches(options.output_dir, caches.manifest):
@@ -154,7 +155,7 @@ def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
     if options.cache:
         save_caches(options.source, caches)
         next_change = site.next_change.timestamp() if site.next_change and options.as_of is None else None
-        write_stamp(options.source, stamp, next_change, caches.manifest)
+        write_stamp(options.source, stamp, next_change, caches.manifest, diagnostics.warnings)
     progress.done()
     return BuildResult(
         output=options.output_dir,

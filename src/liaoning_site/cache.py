@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
+from .diagnostics import Diagnostic
 from .load import LoadCache
 from .markdown import MARKDOWN_VERSION
 from .render import RenderCache
@@ -155,21 +156,23 @@ def input_stamp(source: Path, theme: Path | None, settings: object) -> str:
     return hasher.hexdigest()
 
 
-def read_stamp(source: Path) -> tuple[str, float | None, dict[str, tuple[int, int]]] | None:
-    """The stamp of the last successful build: (inputs, next change as a timestamp, output manifest)."""
+def read_stamp(source: Path) -> tuple[str, float | None, dict[str, tuple[int, int]], list[Diagnostic]] | None:
+    """The stamp of the last successful build: (inputs, next change as a timestamp, output manifest, its warnings)."""
     try:
         stored = pickle.loads((source / CACHE_DIR / "stamp.pickle").read_bytes())
-        if isinstance(stored, tuple) and len(stored) == 4 and stored[0] == _format(source):
-            return stored[1], stored[2], stored[3]
+        if isinstance(stored, tuple) and len(stored) == 5 and stored[0] == _format(source):
+            return stored[1], stored[2], stored[3], stored[4]
     except Exception:  # noqa: BLE001 - no stamp, or a damaged one: build normally
         pass
     return None
 
 
-def write_stamp(source: Path, inputs: str, next_change: float | None, manifest: dict[str, tuple[int, int]]) -> None:
+def write_stamp(
+    source: Path, inputs: str, next_change: float | None, manifest: dict[str, tuple[int, int]], warnings: list[Diagnostic]
+) -> None:
     folder = source / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    _atomic_write(folder / "stamp.pickle", pickle.dumps((_format(source), inputs, next_change, manifest)))
+    _atomic_write(folder / "stamp.pickle", pickle.dumps((_format(source), inputs, next_change, manifest, warnings)))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

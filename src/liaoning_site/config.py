@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import diagnostics as msg
 from .diagnostics import Diagnostics, Position
-from .schema import Fields, read_int, read_mapping_list, read_str
+from .sanitize import HtmlPolicy
+from .schema import Fields, read_bool, read_int, read_mapping, read_mapping_list, read_str, read_str_list
 from .sourcefile import read_text
 from .yamlsource import parse_yaml
 
 SITE_FILE = "content/site.yml"
-SITE_KEYS = ("title", "description", "base_url", "language", "page_size", "navigation", "footer", "theme")
+SITE_KEYS = ("title", "description", "base_url", "language", "page_size", "navigation", "footer", "theme", "html")
+HTML_KEYS = ("embed_hosts", "trusted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,7 @@ class SiteConfig:
     footer: str
     # Where templates/ and static/ are looked up after the source's own (a shared theme).
     theme_dir: Path | None
+    html: HtmlPolicy = HtmlPolicy()
 
     @property
     def base_path(self) -> str:
@@ -96,6 +100,7 @@ def load_config(source_dir: Path, diagnostics: Diagnostics, base_url: str | None
         navigation=navigation,
         footer=read_str(fields, "footer") or "",
         theme_dir=theme_dir,
+        html=_read_html_policy(fields),
     )
     return config if title and url else None
 
@@ -127,6 +132,30 @@ def _read_navigation(fields: Fields) -> tuple[NavItem, ...]:
         if title and url:
             items.append(NavItem(title, url, item.doc.at(*item.prefix, "url")))
     return tuple(items)
+
+
+def _read_html_policy(fields: Fields) -> HtmlPolicy:
+    html = read_mapping(fields, "html")
+    if html is None:
+        return HtmlPolicy()
+    html.warn_unknown_keys(HTML_KEYS)
+    hosts = []
+    for index, host in enumerate(read_str_list(html, "embed_hosts") or []):
+        if not _HOST.fullmatch(host):
+            html.error_at(("embed_hosts", index), msg.expected("a host name alone, like player.bilibili.com", host))
+            continue
+        hosts.append(host.lower())
+    trusted = read_bool(html, "trusted")
+    if trusted:
+        # Said on every build, so that nobody forgets the site runs whatever HTML editors write.
+        html.diagnostics.warning(
+            html.path, html.doc.at("html", "trusted"),
+            "raw HTML in articles is not sanitised (`html.trusted: true`): any editor can run scripts in readers' browsers",
+        )
+    return HtmlPolicy(tuple(hosts), trusted)
+
+
+_HOST = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 
 
 def _read_theme(fields: Fields, source_dir: Path) -> Path | None:

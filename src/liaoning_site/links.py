@@ -37,12 +37,12 @@ def find_references(body: str, body_line: int, source: str) -> tuple[Reference, 
     """
     if "](" not in body and "]:" not in body:
         return ()
-    masked = _mask_fences(body)
+    masked = mask_fences(body)
     found = []
     for match in _INLINE.finditer(masked):
-        found.append(_reference(source, match["target"], _pos(body, match.start("target"), body_line), match[1] == "!", match["text"]))
+        found.append(_reference(source, match["target"], position_in(body, match.start("target"), body_line), match[1] == "!", match["text"]))
     for match in _REFDEF.finditer(masked):
-        found.append(_reference(source, match["target"], _pos(body, match.start("target"), body_line), False, ""))
+        found.append(_reference(source, match["target"], position_in(body, match.start("target"), body_line), False, ""))
     return tuple(sorted(found, key=lambda r: (r.position.line, r.position.col)))
 
 
@@ -66,12 +66,12 @@ def _reference(source: str, target: str, position: Position, is_image: bool, tex
     return Reference(target, position, is_image, text, False, "", urlsplit(target).fragment)
 
 
-def _pos(body: str, offset: int, body_line: int) -> Position:
+def position_in(body: str, offset: int, body_line: int) -> Position:
     line_start = body.rfind("\n", 0, offset) + 1
     return Position(body.count("\n", 0, offset) + body_line, offset - line_start + 1)
 
 
-def _mask_fences(body: str) -> str:
+def mask_fences(body: str) -> str:
     """Blank out fenced code blocks (keeping offsets) so code samples are not taken for links."""
     out, inside, fence = [], False, ""
     for line in body.split("\n"):

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import markdown
 
-from .sanitize import sanitize
+from .sanitize import HtmlPolicy, Sanitizer
 
 EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "toc", "sane_lists")
 SUMMARY_LIMIT = 120
@@ -55,7 +55,8 @@ class MarkdownRenderer:
     can be cached by the hash of its text, whatever the site's URLs become.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, policy: HtmlPolicy = HtmlPolicy()) -> None:
+        self._sanitize = Sanitizer(policy)
         self._md = markdown.Markdown(
             extensions=list(EXTENSIONS),
             extension_configs={
@@ -68,7 +69,7 @@ class MarkdownRenderer:
     def render(self, body: str) -> RenderedBody:
         md = self._md
         md.reset()
-        body_html = sanitize(md.convert(body))
+        body_html = self._sanitize(md.convert(body))
         toc = tuple(_flatten(getattr(md, "toc_tokens", [])))
         return RenderedBody(body_html, toc, summarize(body_html), reading_minutes(body_html))
 

@@ -89,13 +89,14 @@ def render_bodies(site: Site, cache: RenderCache, jobs: int = 1) -> LinkedBodies
     """Markdown -> HTML for every published document, converting only bodies not seen before."""
     documents = (*site.scenarios, *site.articles, *site.pages)
     # The file digest covers the body; a front-matter-only edit converts one body again, cheaply.
-    keys = [MARKDOWN_VERSION + doc.digest for doc in documents]
+    policy = site.config.html
+    keys = [MARKDOWN_VERSION + policy.fingerprint + doc.digest for doc in documents]
     missing = {key: doc.body for key, doc in zip(keys, documents) if key not in cache.bodies}
     renderers: list[MarkdownRenderer] = []  # one per process, made on first use
 
     def convert(body: str) -> RenderedBody:
         if not renderers:
-            renderers.append(MarkdownRenderer())
+            renderers.append(MarkdownRenderer(policy))
         return renderers[0].render(body)
 
     converted = dict(zip(missing, map_forked(convert, list(missing.values()), jobs)))

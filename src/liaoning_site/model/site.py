@@ -16,6 +16,7 @@ from .. import diagnostics as msg
 from ..diagnostics import Diagnostics, Position
 from ..load import StaticFile
 from ..validate import SHANGHAI, Article, Content, Page, Scenario
+from ..rawhtml import removed_html
 from . import urls
 from .linkcheck import Asset, check_links, check_site_paths
 from .pagination import Pager, paginate
@@ -90,6 +91,9 @@ def build_site_model(
     all_sources = {a.source for a in content.articles} | {p.source for p in content.pages}
     documents = (*content.scenarios, *articles, *pages)
     links, assets = check_links(documents, routes, all_sources, config, diagnostics)
+    for doc in documents:
+        for removal in removed_html(doc.body, doc.body_line, config.html):
+            diagnostics.warning(doc.source, removal.position, removal.message)
     assets += tuple(Asset(f.path, f.rel, f.origin) for f in static)
     # A cover beside its article is published next to the article's page.
     covers = {a.source: a.cover.output or routes[a.source].path + a.cover.path.name for a in articles if a.cover}

@@ -1,14 +1,31 @@
-"""Shared fixtures: tiny sites built from a dict of files, and the paths of the fixture sites."""
+"""Shared fixtures: tiny sites built from a dict of files, and the paths of the fixture sites.
+
+Messages are in Chinese for editors; most tests read them in English (`--lang en`, here the
+LIAONING_SITE_LANG default, which subprocesses inherit too). The editors' guide and the tests of
+the Chinese messages choose Chinese explicitly.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 
 from liaoning_site.cli import main
+from liaoning_site.diagnostics import use_language
 from support import copy_site
+
+os.environ["LIAONING_SITE_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Each test starts in English, whatever language the previous one chose."""
+    use_language("en")
+    yield
+    use_language("en")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 from .cache import BuildCaches, input_stamp, load_caches, read_stamp, save_caches, write_stamp
 from .campaign import validate_campaign
 from .config import load_config
-from .diagnostics import BuildFailed, Diagnostic, Diagnostics
+from .diagnostics import BuildFailed, Diagnostic, Diagnostics, tr
 from .load import load_sources
 from .model import Site, build_site_model
 from .model.site import Publishing
@@ -80,10 +80,11 @@ def _up_to_date(options: BuildOptions, stamp: str) -> list[Diagnostic] | None:
 
 def check_source(source: Path) -> None:
     if not (source / "content").is_dir():
-        raise UsageError(
+        raise UsageError(tr(
             f"{source.resolve()} has no content/ folder, so it is not a liaoning-site source; "
-            "run this in the site's folder or pass --source DIR"
-        )
+            "run this in the site's folder or pass --source DIR",
+            f"{source.resolve()} 下没有 content/ 文件夹，不是 liaoning-site 网站；请在网站文件夹中运行，或用 --source 指定",
+        ))
 
 
 def _stop_if_errors(diagnostics: Diagnostics) -> None:

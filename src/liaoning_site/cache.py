@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, current_language
 from .load import LoadCache
 from .markdown import MARKDOWN_VERSION
 from .render import RenderCache
@@ -88,7 +88,8 @@ def _signature(name: str, shard: tuple[dict[Any, Any], ...]) -> tuple[frozenset[
 
 def _format(source: Path) -> str:
     # Cached records hold absolute paths (images, templates): a moved or copied site starts afresh.
-    return f"{FORMAT}\n{source.resolve()}"
+    # They hold messages too, in the language of the run that made them.
+    return f"{FORMAT}\n{source.resolve()}\n{current_language()}"
 
 
 def load_caches(source: Path) -> BuildCaches:

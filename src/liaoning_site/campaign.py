@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from . import diagnostics as msg
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, tr
 from .load import CAMPAIGN_FILE
 from .schema import Fields, read_date, read_int, read_mapping, read_mapping_list, read_str, read_str_list
 from .slugs import is_safe_slug
@@ -59,7 +59,7 @@ def validate_campaign(doc: LocatedYaml | None, diagnostics: Diagnostics) -> Camp
     if doc is None:
         return None
     if not isinstance(doc.data, dict):
-        diagnostics.error(CAMPAIGN_FILE, doc.start, msg.expected("a mapping (`key: value` lines)", doc.data))
+        diagnostics.error(CAMPAIGN_FILE, doc.start, msg.expected(tr("a mapping (`key: value` lines)", "应为若干 `键: 值` 行"), doc.data))
         return None
     before = len(diagnostics.errors)
     fields = Fields(doc, CAMPAIGN_FILE, diagnostics)
@@ -84,7 +84,7 @@ def validate_campaign(doc: LocatedYaml | None, diagnostics: Diagnostics) -> Camp
         lines=_read_lines(fields),
     )
     if campaign.end is not None and start is not None and campaign.end < start:
-        fields.error("end", f"the campaign ends ({campaign.end}) before it starts ({start})")
+        fields.error("end", tr(f"the campaign ends ({campaign.end}) before it starts ({start})", f"活动结束日期（{campaign.end}）早于开始日期（{start}）"))
     return None if len(diagnostics.errors) > before else campaign
 
 
@@ -125,7 +125,7 @@ def _read_lines(fields: Fields) -> tuple[Line, ...]:
             item.error("slug", msg.unsafe_slug(slug))
             continue
         if slug in {line.slug for line in lines}:
-            item.error("slug", f"line of work `{slug}` is listed twice")
+            item.error("slug", tr(f"line of work `{slug}` is listed twice", f"工作条线 `{slug}` 列出了两次"))
             continue
         if slug and title:
             lines.append(Line(slug, title, read_str(item, "summary") or ""))

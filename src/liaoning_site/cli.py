@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from . import __version__
 from .checks import editorial_checks
 from .config import normalize_base_url
 from .build import BuildOptions, UsageError, build, check_source, prepare_site
-from .diagnostics import BuildFailed, Diagnostic, Diagnostics
+from .diagnostics import BuildFailed, Diagnostic, Diagnostics, LANGUAGES, tr, use_language
 from .pool import default_jobs
 from .progress import Progress
 from .validate import SHANGHAI
@@ -75,8 +76,17 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _default_language() -> str:
+    chosen = os.environ.get("LIAONING_SITE_LANG", "")
+    return chosen if chosen in LANGUAGES else "zh"
+
+
 def _source_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", type=Path, default=Path("."), help="site folder holding content/ (default: current folder)")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=_default_language(),
+        help="language of messages: zh (default) or en; LIAONING_SITE_LANG sets the default",
+    )
 
 
 def print_diagnostics(items: Sequence[Diagnostic], fmt: str = "text") -> None:
@@ -102,9 +112,12 @@ def run_build(args: argparse.Namespace) -> int:
     result = build(options, Progress())
     print_diagnostics(result.warnings)
     if result.up_to_date:
-        print(f"{result.output} is up to date (checked in {result.seconds:.2f} s)")
+        print(tr(f"{result.output} is up to date (checked in {result.seconds:.2f} s)", f"{result.output} 已是最新，无需重新生成（检查用时 {result.seconds:.2f} 秒）"))
     else:
-        print(f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f} s")
+        print(tr(
+            f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f} s",
+            f"已生成 {result.pages} 个页面（共 {result.files} 个文件）到 {result.output}，用时 {result.seconds:.2f} 秒",
+        ))
     return 0
 
 
@@ -132,7 +145,7 @@ def run_check(args: argparse.Namespace) -> int:
     failed = diagnostics.has_errors() or (args.strict and bool(items))
     if args.format == "text":
         errors = sum(d.severity == "error" for d in items)
-        print(f"{errors} error(s), {len(items) - errors} warning(s)", file=sys.stderr)
+        print(tr(f"{errors} error(s), {len(items) - errors} warning(s)", f"{errors} 个错误，{len(items) - errors} 个提醒"), file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -152,25 +165,32 @@ def run_new(args: argparse.Namespace) -> int:
     except ScaffoldError as exc:
         print(f"liaoning-site: error: {exc}", file=sys.stderr)
         return 1
-    print(f"created {path} (a draft: `liaoning-site serve` shows it; remove `draft: true` to publish)")
+    print(tr(
+        f"created {path} (a draft: `liaoning-site serve` shows it; remove `draft: true` to publish)",
+        f"已创建 {path}（这是草稿：`liaoning-site serve` 中可以看到；删掉 `draft: true` 即可发布）",
+    ))
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    use_language(args.lang)
     commands = {"build": run_build, "serve": run_serve, "check": run_check, "new": run_new}
     try:
         return commands[args.command](args)
     except BuildFailed as exc:
         print_diagnostics(exc.diagnostics)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        print(f"build failed: {errors} error(s); the previous output was left untouched", file=sys.stderr)
+        print(tr(
+            f"build failed: {errors} error(s); the previous output was left untouched",
+            f"生成失败：{errors} 个错误；上一次生成的网站保持原样",
+        ), file=sys.stderr)
         return 1
     except (UsageError, OutputError) as exc:
         print(f"liaoning-site: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(tr("interrupted", "已中断"), file=sys.stderr)
         return 130
     except OSError as exc:
         # I/O failures (disk full, permissions) are not content mistakes: one clear line, no traceback.

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import diagnostics as msg
-from .diagnostics import Diagnostics, Position
+from .diagnostics import Diagnostics, Position, tr
 from .sanitize import HtmlPolicy
 from .schema import Fields, read_bool, read_int, read_mapping, read_mapping_list, read_str, read_str_list
 from .sourcefile import read_text
@@ -82,7 +82,7 @@ def load_config(source_dir: Path, diagnostics: Diagnostics, base_url: str | None
     if doc is None:
         return None
     if not isinstance(doc.data, dict):
-        diagnostics.error(SITE_FILE, doc.start, msg.expected("a mapping of settings (`key: value` lines)", doc.data))
+        diagnostics.error(SITE_FILE, doc.start, msg.expected(tr("a mapping of settings (`key: value` lines)", "应为若干 `键: 值` 设置行"), doc.data))
         return None
     fields = Fields(doc, SITE_FILE, diagnostics)
     fields.warn_unknown_keys(SITE_KEYS)
@@ -109,14 +109,14 @@ def _read_base_url(fields: Fields, override: str | None, diagnostics: Diagnostic
     if override is not None:
         url = normalize_base_url(override)
         if url is None:
-            diagnostics.error("--base-url", Position(), msg.expected("an absolute URL like https://example.org/szsy/", override))
+            diagnostics.error("--base-url", Position(), msg.expected(tr("an absolute URL like https://example.org/szsy/", "应为完整网址，例如 https://example.org/szsy/"), override))
         return url
     raw = read_str(fields, "base_url", required=True)
     if raw is None:
         return None
     url = normalize_base_url(raw)
     if url is None:
-        fields.error("base_url", msg.expected("an absolute URL like https://example.org/szsy/", raw))
+        fields.error("base_url", msg.expected(tr("an absolute URL like https://example.org/szsy/", "应为完整网址，例如 https://example.org/szsy/"), raw))
     return url
 
 
@@ -127,7 +127,7 @@ def _read_navigation(fields: Fields) -> tuple[NavItem, ...]:
         title = read_str(item, "title", required=True)
         url = read_str(item, "url", required=True)
         if url is not None and not url.startswith("/"):
-            item.error("url", msg.expected("a site path starting with `/`, like /archive/", url))
+            item.error("url", msg.expected(tr("a site path starting with `/`, like /archive/", "应为以 `/` 开头的站内路径，例如 /archive/"), url))
             continue
         if title and url:
             items.append(NavItem(title, url, item.doc.at(*item.prefix, "url")))
@@ -142,7 +142,7 @@ def _read_html_policy(fields: Fields) -> HtmlPolicy:
     hosts = []
     for index, host in enumerate(read_str_list(html, "embed_hosts") or []):
         if not _HOST.fullmatch(host):
-            html.error_at(("embed_hosts", index), msg.expected("a host name alone, like player.bilibili.com", host))
+            html.error_at(("embed_hosts", index), msg.expected(tr("a host name alone, like player.bilibili.com", "应只写网站的域名，例如 player.bilibili.com"), host))
             continue
         hosts.append(host.lower())
     trusted = read_bool(html, "trusted")
@@ -150,7 +150,10 @@ def _read_html_policy(fields: Fields) -> HtmlPolicy:
         # Said on every build, so that nobody forgets the site runs whatever HTML editors write.
         html.diagnostics.warning(
             html.path, html.doc.at("html", "trusted"),
-            "raw HTML in articles is not sanitised (`html.trusted: true`): any editor can run scripts in readers' browsers",
+            tr(
+                "raw HTML in articles is not sanitised (`html.trusted: true`): any editor can run scripts in readers' browsers",
+                "正文中的 HTML 不经过任何过滤（`html.trusted: true`）：任何编辑都能在读者的浏览器中运行脚本",
+            ),
         )
     return HtmlPolicy(tuple(hosts), trusted)
 
@@ -164,6 +167,6 @@ def _read_theme(fields: Fields, source_dir: Path) -> Path | None:
         return None
     theme = (source_dir / raw).resolve()
     if not theme.is_dir():
-        fields.error("theme", f"theme folder {raw!r} does not exist (resolved to {theme})")
+        fields.error("theme", tr(f"theme folder {raw!r} does not exist (resolved to {theme})", f"主题文件夹 {raw!r} 不存在（即 {theme}）"))
         return None
     return theme

@@ -3,6 +3,9 @@
 Stages add `Diagnostic`s to one `Diagnostics` collector instead of raising, so a
 run reports every content mistake at once. `BuildFailed` is raised by the build
 driver only after a stage finished with errors.
+
+Messages are for editors, in Chinese by default: each is written in both languages where
+it is made, with `tr(english, chinese)`, and the command line picks one (`--lang en`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,26 @@ import difflib
 import reprlib
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
+
+
+LANGUAGES = ("zh", "en")
+_language = ["zh"]
+
+
+def use_language(language: str) -> None:
+    """Chosen once, by the command line, before any message is made."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    _language[0] = language
+
+
+def current_language() -> str:
+    return _language[0]
+
+
+def tr(english: str, chinese: str) -> str:
+    """The message in the language chosen for this run."""
+    return english if _language[0] == "en" else chinese
 
 
 class Position(NamedTuple):
@@ -98,23 +121,27 @@ def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | Non
 def suggest(word: str, choices: Iterable[str]) -> str:
     """Return ' (did you mean `x`?)' for the closest choice, or ''."""
     match = closest(word, choices)
-    return f" (did you mean `{match}`?)" if match else ""
+    return did_you_mean(match) if match else ""
+
+
+def did_you_mean(match: str) -> str:
+    return tr(f" (did you mean `{match}`?)", f"（是否想写 `{match}`？）")
 
 
 def one_of(choices: Iterable[str]) -> str:
-    return ", ".join(f"`{c}`" for c in choices)
+    return tr(", ", "、").join(f"`{c}`" for c in choices)
 
 
 def unknown_key(key: str, known: Iterable[str]) -> str:
-    return f"unknown key `{key}`{suggest(key, known)}; it is ignored"
+    return tr(f"unknown key `{key}`{suggest(key, known)}; it is ignored", f"未知的键 `{key}`{suggest(key, known)}，已忽略")
 
 
 def missing_key(key: str) -> str:
-    return f"missing required key `{key}`"
+    return tr(f"missing required key `{key}`", f"缺少必填的键 `{key}`")
 
 
 def empty_value(key: str) -> str:
-    return f"`{key}` is empty; give it a value"
+    return tr(f"`{key}` is empty; give it a value", f"`{key}` 是空的，请填写内容")
 
 
 def _bounded_repr() -> reprlib.Repr:
@@ -135,34 +162,51 @@ def shown(value: object, limit: int = 60) -> str:
 
 
 def expected(what: str, found: object) -> str:
-    return f"expected {what}, found {shown(found)}"
+    """`what` is already in the run's language: "`title` to be text" / "`title` 应为文字"."""
+    return tr(f"expected {what}, found {shown(found)}", f"{what}，实际写的是 {shown(found)}")
 
 
 def unknown_value(kind: str, value: object, allowed: Iterable[str], nearest: str | None = None) -> str:
     allowed = list(allowed)
-    hint = f" (did you mean `{nearest}`?)" if nearest else suggest(str(value), allowed)
-    return f"unknown {kind} {shown(value)}{hint}; allowed: {one_of(allowed)}"
+    hint = did_you_mean(nearest) if nearest else suggest(str(value), allowed)
+    return tr(
+        f"unknown {kind} {shown(value)}{hint}; allowed: {one_of(allowed)}",
+        f"未知的{kind} {shown(value)}{hint}；可选值：{one_of(allowed)}",
+    )
 
 
 def duplicate_url(url: str, other: str, fix: str = "`slug`") -> str:
-    return f"URL {url} is also produced by {other}; give one of them another {fix}"
+    return tr(
+        f"URL {url} is also produced by {other}; give one of them another {fix}",
+        f"网址 {url} 与 {other} 的网址相同；请给其中一个换一个 {fix}",
+    )
 
 
 def no_front_matter() -> str:
-    return "missing front matter: the file must start with a `---` line, then `key: value` lines, then `---`"
+    return tr(
+        "missing front matter: the file must start with a `---` line, then `key: value` lines, then `---`",
+        "缺少文章信息（front matter）：文件第一行必须是 `---`，接着是若干 `键: 值` 行，再以 `---` 结束",
+    )
 
 
 def unclosed_front_matter() -> str:
-    return "front matter never closes: add a line `---` after the last `key: value` line"
+    return tr(
+        "front matter never closes: add a line `---` after the last `key: value` line",
+        "文章信息（front matter）没有结束：请在最后一个 `键: 值` 行之后加一行 `---`",
+    )
 
 
 def outside_source(target: str) -> str:
-    return f"this is a link to {target}, outside the site folder; copy the file in instead"
+    return tr(
+        f"this is a link to {target}, outside the site folder; copy the file in instead",
+        f"这里链接到了网站文件夹以外的 {target}；请把文件复制到网站文件夹中再链接",
+    )
 
 
 def unsafe_slug(slug: str, better: str = "") -> str:
-    hint = f", e.g. `{better}`" if better else ""
-    return (
-        f"slug {slug!r} is not a single safe URL segment: use lower-case letters, digits and "
-        f"single hyphens{hint}"
+    return tr(
+        f"slug {slug!r} is not a single safe URL segment: use lower-case letters, digits and single hyphens"
+        + (f", e.g. `{better}`" if better else ""),
+        f"slug {slug!r} 不是一段安全的网址：只能用小写字母、数字和单个连字符"
+        + (f"，例如 `{better}`" if better else ""),
     )

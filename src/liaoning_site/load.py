@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import diagnostics as msg
 from .config import SiteConfig
-from .diagnostics import Diagnostic, Diagnostics, Position
+from .diagnostics import Diagnostic, Diagnostics, Position, tr
 from .sourcefile import read_text
 from .yamlsource import LocatedYaml, parse_yaml
 
@@ -89,7 +89,10 @@ def _warn_nested(folder: Path, root: Path, diagnostics: Diagnostics) -> None:
     for path in sorted(folder.glob("*/**/*.md")):
         rel = path.relative_to(root).as_posix()
         if not any(_is_hidden(part) for part in path.relative_to(folder).parts):
-            diagnostics.warning(rel, Position(), f"ignored: files in sub-folders of {folder.relative_to(root).as_posix()}/ are not read; move it up one level")
+            diagnostics.warning(rel, Position(), tr(
+                f"ignored: files in sub-folders of {folder.relative_to(root).as_posix()}/ are not read; move it up one level",
+                f"已忽略：{folder.relative_to(root).as_posix()}/ 的子文件夹中的文件不会被读取；请把它移到上一层",
+            ))
 
 
 def _load_cached(path: str, rel: str, kind: str, root: Path, stamp: tuple[int, int, int], cache: LoadCache | None):
@@ -125,7 +128,7 @@ def parse_document(text: str, rel: str, kind: str, path: Path, diagnostics: Diag
     if meta.data is None:
         meta = LocatedYaml(data={}, start=Position(2, 1))
     if not isinstance(meta.data, dict):
-        diagnostics.error(rel, meta.start, msg.expected("front matter of `key: value` lines", meta.data))
+        diagnostics.error(rel, meta.start, msg.expected(tr("front matter of `key: value` lines", "文章信息应为若干 `键: 值` 行"), meta.data))
         return None
     body = "\n".join(lines[end + 1 :])
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()

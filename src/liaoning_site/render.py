@@ -17,7 +17,7 @@ from typing import Iterator, Mapping
 
 import jinja2
 
-from .diagnostics import Diagnostic, Diagnostics, Position
+from .diagnostics import Diagnostic, Diagnostics, Position, tr
 from .feeds import render_feeds
 from .markdown import MARKDOWN_VERSION, MarkdownRenderer, RenderedBody, rewrite_links
 from .model import Site
@@ -189,12 +189,12 @@ def _render_page(env: jinja2.Environment, plan: PagePlan, views: Views, diagnost
     try:
         return env.get_template(plan.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        diagnostics.error(_template_name(exc.filename, exc.name), Position(exc.lineno or 1, 1), f"template error: {exc.message}")
+        diagnostics.error(_template_name(exc.filename, exc.name), Position(exc.lineno or 1, 1), tr(f"template error: {exc.message}", f"模板错误：{exc.message}"))
     except jinja2.TemplateNotFound as exc:
-        diagnostics.error(f"templates/{plan.template}", Position(), f"template not found: {exc.name}")
+        diagnostics.error(f"templates/{plan.template}", Position(), tr(f"template not found: {exc.name}", f"找不到模板：{exc.name}"))
     except Exception as exc:  # noqa: BLE001 - any error raised inside a template is the template's
         filename, line = _template_frame(exc)
-        diagnostics.error(filename or f"templates/{plan.template}", Position(line, 1), f"template error while rendering /{route.path}: {exc}")
+        diagnostics.error(filename or f"templates/{plan.template}", Position(line, 1), tr(f"template error while rendering /{route.path}: {exc}", f"生成 /{route.path} 时模板出错：{exc}"))
     return None
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from . import diagnostics as msg
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, tr
 from .load import load_document
 from .slugs import make_slug
 from .validate import CITIES, REGIONS, SHANGHAI, validate_scenario
@@ -45,22 +45,28 @@ def new_article(source: Path, title: str, scenario: str, region: str | None = No
     """Write content/articles/<slug>.md and return its path; never overwrites a file."""
     title = title.strip()
     if not title:
-        raise ScaffoldError("the title is empty; write it in quotes: liaoning-site new article \"标题\" --scenario digital-life")
+        raise ScaffoldError(tr(
+            "the title is empty; write it in quotes: liaoning-site new article \"标题\" --scenario digital-life",
+            "标题是空的；请把标题写在引号里：liaoning-site new article \"标题\" --scenario digital-life",
+        ))
     scenarios = known_scenarios(source)
     if scenario not in scenarios:
-        raise ScaffoldError(msg.unknown_value("scenario", scenario, scenarios))
+        raise ScaffoldError(msg.unknown_value(tr("scenario", "场景"), scenario, scenarios))
     if region is not None:
         canonical = region if region in REGIONS else region + "市"
         if canonical not in REGIONS:
             city = msg.closest(region.removesuffix("市"), CITIES, cutoff=0.5)
-            raise ScaffoldError(msg.unknown_value("region", region, REGIONS, city + "市" if city else None))
+            raise ScaffoldError(msg.unknown_value(tr("region", "地区"), region, REGIONS, city + "市" if city else None))
         region = canonical
     slug = make_slug(title)
     if not slug:
-        raise ScaffoldError(f"cannot make a file name from the title {title!r}")
+        raise ScaffoldError(tr(f"cannot make a file name from the title {title!r}", f"无法根据标题 {title!r} 生成文件名"))
     path = source / "content" / "articles" / f"{slug}.md"
     if path.exists():
-        raise ScaffoldError(f"{path.relative_to(source).as_posix()} already exists; nothing was written (choose another title, or edit that file)")
+        raise ScaffoldError(tr(
+            f"{path.relative_to(source).as_posix()} already exists; nothing was written (choose another title, or edit that file)",
+            f"{path.relative_to(source).as_posix()} 已经存在，没有写入任何内容（请换一个标题，或直接编辑那个文件）",
+        ))
     front = {
         "title": title,
         "slug": slug,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from . import diagnostics as msg
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, tr
 from .yamlsource import LocatedYaml
 
 
@@ -74,7 +74,7 @@ def read_str(fields: Fields, key: str, *, required: bool = False) -> str | None:
         return None
     value = fields.data[key]
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        fields.error(key, msg.expected(f"`{key}` to be text", value))
+        fields.error(key, msg.expected(tr(f"`{key}` to be text", f"`{key}` 应为文字"), value))
         return None
     # Numbers are shown as the editor typed them (YAML would turn 010 into 8 and 3.50 into 3.5).
     written = fields.doc.plain.get((*fields.prefix, key)) if isinstance(value, (int, float)) else None
@@ -91,7 +91,7 @@ def read_bool(fields: Fields, key: str, default: bool = False) -> bool:
         return default
     value = fields.data[key]
     if not isinstance(value, bool):
-        fields.error(key, msg.expected(f"`{key}` to be true or false", value))
+        fields.error(key, msg.expected(tr(f"`{key}` to be true or false", f"`{key}` 应为 true 或 false"), value))
         return default
     return value
 
@@ -101,7 +101,7 @@ def read_int(fields: Fields, key: str, *, default: int, minimum: int = 1) -> int
         return default
     value = fields.data[key]
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        fields.error(key, msg.expected(f"`{key}` to be a whole number of at least {minimum}", value))
+        fields.error(key, msg.expected(tr(f"`{key}` to be a whole number of at least {minimum}", f"`{key}` 应为不小于 {minimum} 的整数"), value))
         return default
     return value
 
@@ -112,15 +112,15 @@ def read_str_list(fields: Fields, key: str, *, required: bool = False) -> list[s
         return None
     value = fields.data[key]
     if not isinstance(value, list):
-        fields.error(key, msg.expected(f"`{key}` to be a list (one `- item` per line)", value))
+        fields.error(key, msg.expected(tr(f"`{key}` to be a list (one `- item` per line)", f"`{key}` 应为列表（每行一个 `- 项目`）"), value))
         return None
     if required and not value:
-        fields.error(key, f"`{key}` must list at least one value")
+        fields.error(key, tr(f"`{key}` must list at least one value", f"`{key}` 至少要列出一项"))
         return None
     out: list[str] = []
     for index, item in enumerate(value):
         if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
-            fields.error_at((key, index), msg.expected(f"each entry of `{key}` to be text", item))
+            fields.error_at((key, index), msg.expected(tr(f"each entry of `{key}` to be text", f"`{key}` 的每一项应为文字"), item))
             continue
         out.append(str(item).strip())
     return out
@@ -132,12 +132,12 @@ def read_mapping_list(fields: Fields, key: str) -> list[Fields]:
         return []
     value = fields.data[key]
     if not isinstance(value, list):
-        fields.error(key, msg.expected(f"`{key}` to be a list of entries", value))
+        fields.error(key, msg.expected(tr(f"`{key}` to be a list of entries", f"`{key}` 应为若干条目的列表"), value))
         return []
     items = []
     for index, item in enumerate(value):
         if not isinstance(item, dict):
-            fields.error_at((key, index), msg.expected(f"each entry of `{key}` to be a mapping (`key: value`)", item))
+            fields.error_at((key, index), msg.expected(tr(f"each entry of `{key}` to be a mapping (`key: value`)", f"`{key}` 的每一项应为 `键: 值` 的形式"), item))
             continue
         items.append(fields.item(key, index))
     return items
@@ -147,7 +147,7 @@ def read_mapping(fields: Fields, key: str, *, required: bool = False) -> Fields 
     if _missing(fields, key, required):
         return None
     if not isinstance(fields.data[key], dict):
-        fields.error(key, msg.expected(f"`{key}` to be a mapping (`key: value` lines)", fields.data[key]))
+        fields.error(key, msg.expected(tr(f"`{key}` to be a mapping (`key: value` lines)", f"`{key}` 应为若干 `键: 值` 行"), fields.data[key]))
         return None
     return fields.nested(key)
 
@@ -164,5 +164,5 @@ def read_date(fields: Fields, key: str, *, required: bool = False) -> dt.date | 
             return dt.datetime.fromisoformat(value.strip())
         except ValueError:
             pass
-    fields.error(key, msg.expected("a date like 2025-06-12 or 2025-06-12T09:30:00+08:00", value))
+    fields.error(key, msg.expected(tr("a date like 2025-06-12 or 2025-06-12T09:30:00+08:00", "应为日期，例如 2025-06-12 或 2025-06-12T09:30:00+08:00"), value))
     return None

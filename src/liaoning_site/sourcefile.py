@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .diagnostics import Diagnostics, Position
+from .diagnostics import Diagnostics, Position, tr
 
 
 def read_text(path: Path, rel: str, diagnostics: Diagnostics) -> str | None:
@@ -12,14 +12,17 @@ def read_text(path: Path, rel: str, diagnostics: Diagnostics) -> str | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        diagnostics.error(rel, Position(), f"cannot read file: {exc.strerror or exc}")
+        diagnostics.error(rel, Position(), tr(f"cannot read file: {exc.strerror or exc}", f"无法读取文件：{exc.strerror or exc}"))
         return None
     if raw.startswith(b"\xef\xbb\xbf"):  # a BOM, as some Windows editors write
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        diagnostics.error(rel, _byte_position(raw, exc.start), f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8")
+        diagnostics.error(rel, _byte_position(raw, exc.start), tr(
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+            f"文件不是 UTF-8 编码（字节 0x{raw[exc.start]:02x}）；请用编辑器另存为 UTF-8 编码",
+        ))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

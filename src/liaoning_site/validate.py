@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from . import diagnostics as msg
 from .campaign import Campaign, Figure, read_figures
 from .config import SiteConfig
-from .diagnostics import Diagnostic, Diagnostics, Position
+from .diagnostics import Diagnostic, Diagnostics, Position, tr
 from .links import Reference, find_references
 from .load import RawDoc
 from .schema import Fields, read_bool, read_date, read_int, read_mapping, read_str, read_str_list
@@ -188,7 +188,7 @@ def validate_article(
     before = len(diagnostics.errors)
     title = read_str(fields, "title", required=True)
     date = _read_time(fields, "date", required=True)
-    kind = _read_choice(fields, "kind", KINDS, "kind") or "case-study"
+    kind = _read_choice(fields, "kind", KINDS, tr("kind", "文章类型")) or "case-study"
     source = read_mapping(fields, "source")
     if source is not None:
         source.warn_unknown_keys(("name", "url"))
@@ -197,12 +197,12 @@ def validate_article(
         slug=_read_slug(fields, title or "") or "",
         title=title or "",
         date=date or dt.datetime.min.replace(tzinfo=SHANGHAI),
-        scenarios=_read_choices(fields, "scenarios", scenarios, "scenario", required=True),
+        scenarios=_read_choices(fields, "scenarios", scenarios, tr("scenario", "场景"), required=True),
         summary=read_str(fields, "summary"),
         kind=kind,
-        line=_read_choice(fields, "line", lines, "line of work"),
+        line=_read_choice(fields, "line", lines, tr("line of work", "工作条线")),
         region=_read_region(fields),
-        groups=_read_choices(fields, "groups", GROUPS, "group"),
+        groups=_read_choices(fields, "groups", GROUPS, tr("group", "人群")),
         organization=read_str(fields, "organization"),
         author=read_str(fields, "author"),
         tags=tuple(dict.fromkeys(read_str_list(fields, "tags") or ())),
@@ -245,7 +245,10 @@ def _read_slug(fields: Fields, fallback_text: str) -> str | None:
         return explicit
     slug = make_slug(fallback_text)
     if fallback_text and not slug:
-        fields.error("title", f"cannot make a URL from the title {fallback_text!r}; add a `slug:` line")
+        fields.error("title", tr(
+            f"cannot make a URL from the title {fallback_text!r}; add a `slug:` line",
+            f"无法根据标题 {fallback_text!r} 生成网址；请加一行 `slug:`",
+        ))
         return None
     return slug
 
@@ -291,7 +294,7 @@ def _read_region(fields: Fields) -> str | None:
         # City names are two or three characters: compare without 市, where one typo is a big share.
         city = msg.closest(value.removesuffix("市"), CITIES, cutoff=0.5)
         nearest = PROVINCE if value in ("辽宁", "辽宁省") else (city + "市" if city else None)
-        fields.error("region", msg.unknown_value("region", value, REGIONS, nearest))
+        fields.error("region", msg.unknown_value(tr("region", "地区"), value, REGIONS, nearest))
         return None
     return canonical
 
@@ -299,7 +302,7 @@ def _read_region(fields: Fields) -> str | None:
 def _read_url(fields: Fields, key: str) -> str | None:
     url = read_str(fields, key)
     if url is not None and not url.startswith(("http://", "https://")):
-        fields.error(key, msg.expected("an absolute URL starting with https:// or http://", url))
+        fields.error(key, msg.expected(tr("an absolute URL starting with https:// or http://", "应为以 https:// 或 http:// 开头的完整网址"), url))
         return None
     return url
 
@@ -310,11 +313,17 @@ def _read_cover(fields: Fields, doc: RawDoc, config: SiteConfig) -> Image | None
     if cover is None:
         return None
     if alt is None:
-        fields.error("cover", "`cover` needs `cover_alt`: describe the image for readers who cannot see it", at_key=True)
+        fields.error("cover", tr(
+            "`cover` needs `cover_alt`: describe the image for readers who cannot see it",
+            "有 `cover` 就要有 `cover_alt`：请为看不到图片的读者描述图片内容",
+        ), at_key=True)
         return None
     found = find_image(cover, doc.path.parent, config)
     if found is None:
-        fields.error("cover", f"image {cover!r} not found beside the article or under static/")
+        fields.error("cover", tr(
+            f"image {cover!r} not found beside the article or under static/",
+            f"找不到图片 {cover!r}：文章旁边和 static/ 下都没有这个文件",
+        ))
         return None
     return Image(found[0], found[1], alt)
 

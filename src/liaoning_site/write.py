@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .model.linkcheck import Asset
+from .diagnostics import tr
 from .outputs import OutputFile
 
 # Marks a folder as made by us, so a later build may replace it without asking.
@@ -32,17 +33,27 @@ def check_output_dir(output: Path, source: Path) -> None:
     """Refuse an output that would destroy the sources or someone else's files."""
     output, source = output.resolve(), source.resolve()
     if output == source or source.is_relative_to(output):
-        raise OutputError(f"output folder {output} contains the source folder; choose another --output, e.g. {source / '_site'}")
+        raise OutputError(tr(
+            f"output folder {output} contains the source folder; choose another --output, e.g. {source / '_site'}",
+            f"输出文件夹 {output} 包含了网站源文件夹；请换一个 --output，例如 {source / '_site'}",
+        ))
     for folder in ("content", "templates", "static"):
         if output.is_relative_to(source / folder):
-            raise OutputError(f"output folder {output} is inside {folder}/; choose another --output, e.g. {source / '_site'}")
+            raise OutputError(tr(
+                f"output folder {output} is inside {folder}/; choose another --output, e.g. {source / '_site'}",
+                f"输出文件夹 {output} 在 {folder}/ 里面；请换一个 --output，例如 {source / '_site'}",
+            ))
     if output.exists() and not output.is_dir():
-        raise OutputError(f"output path {output} is a file, not a folder; remove it or choose another --output")
+        raise OutputError(tr(
+            f"output path {output} is a file, not a folder; remove it or choose another --output",
+            f"输出路径 {output} 是一个文件而不是文件夹；请删除它，或换一个 --output",
+        ))
     if output.is_dir() and not (output / MARKER).exists() and any(output.iterdir()):
-        raise OutputError(
+        raise OutputError(tr(
             f"output folder {output} is not empty and was not made by liaoning-site; "
-            "empty it, delete it, or choose another --output"
-        )
+            "empty it, delete it, or choose another --output",
+            f"输出文件夹 {output} 不是空的，也不是 liaoning-site 生成的；请清空或删除它，或换一个 --output",
+        ))
 
 
 def safe_join(root: Path, rel: str) -> Path:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostics, Position, shown
+from .diagnostics import Diagnostics, Position, shown, tr
 
 PathKey = tuple[Any, ...]
 
@@ -114,22 +114,25 @@ def parse_yaml(
             problem = f"{exc.context}, {exc.problem}"
         else:
             problem = exc.problem or exc.context or "invalid YAML"
-        diagnostics.error(path, marks.position(mark), f"invalid YAML: {problem}")
+        diagnostics.error(path, marks.position(mark), tr(f"invalid YAML: {problem}", f"YAML 格式错误：{_in_chinese(problem)}"))
         return None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         # libyaml counts bytes, not characters; the reader stops at the first such character.
         offset = text.find(chr(code))
         offset = offset if offset >= 0 else exc.position
-        diagnostics.error(path, marks.at_offset(offset), f"invalid YAML: unacceptable character #x{code:04x}: {exc.reason}")
+        diagnostics.error(path, marks.at_offset(offset), tr(
+            f"invalid YAML: unacceptable character #x{code:04x}: {exc.reason}",
+            f"YAML 格式错误：不允许的字符 #x{code:04x}（控制字符），请删除它",
+        ))
         return None
     except yaml.YAMLError as exc:  # unmarked errors (e.g. a reader error on control characters)
-        diagnostics.error(path, Position(line_offset + 1, 1), f"invalid YAML: {exc}")
+        diagnostics.error(path, Position(line_offset + 1, 1), tr(f"invalid YAML: {exc}", f"YAML 格式错误：{exc}"))
         return None
     finally:
         loader.dispose()
     for key, pos in duplicates:
-        diagnostics.error(path, pos, f"duplicate key `{key}`: each key may appear only once")
+        diagnostics.error(path, pos, tr(f"duplicate key `{key}`: each key may appear only once", f"键 `{key}` 重复了：每个键只能出现一次"))
     object.__setattr__(located, "data", data)
     return located
 
@@ -189,8 +192,39 @@ def _first_bad_scalar(node: yaml.Node, seen: set[int]) -> yaml.ScalarNode | None
 
 def _invalid_value(bad: yaml.ScalarNode | None, exc: Exception) -> str:
     if bad is None:
-        return f"invalid value: {exc}"
+        return tr(f"invalid value: {exc}", f"无效的值：{exc}")
     implicit = yaml.SafeLoader("").resolve(yaml.ScalarNode, bad.value, (True, False))
     if bad.tag != implicit:  # the editor wrote a tag such as `!!int`: the text must be of that type
-        return f"invalid value {shown(bad.value)}: not a valid `!!{bad.tag.rsplit(':', 1)[-1]}`"
-    return f"invalid value {shown(bad.value)}: {exc}"
+        tag = bad.tag.rsplit(":", 1)[-1]
+        return tr(f"invalid value {shown(bad.value)}: not a valid `!!{tag}`", f"无效的值 {shown(bad.value)}：不是有效的 `!!{tag}`")
+    if bad.tag.endswith(":timestamp"):
+        return tr(f"invalid value {shown(bad.value)}: {exc}", f"无效的日期 {shown(bad.value)}：{_in_chinese(str(exc))}")
+    return tr(f"invalid value {shown(bad.value)}: {exc}", f"无效的值 {shown(bad.value)}：{exc}")
+
+
+# What libyaml says most often, in words editors understand; anything else is shown as it is.
+_PROBLEMS_IN_CHINESE = {
+    "mapping values are not allowed in this context": "这里不能再出现 `键: 值`（文字中含有冒号时，请把整段文字用引号括起来）",
+    "while scanning a simple key, could not find expected ':'": "这一行缺少冒号 `:`（应写成 `键: 值`）",
+    "could not find expected ':'": "缺少冒号 `:`（应写成 `键: 值`）",
+    "did not find expected key": "这里应是一个 `键: 值` 行（检查缩进是否对齐）",
+    "did not find expected ',' or ']'": "缺少逗号 `,` 或右方括号 `]`",
+    "did not find expected ',' or '}'": "缺少逗号 `,` 或右花括号 `}`",
+    "found character that cannot start any token": "出现了不能作为开头的字符（如制表符 Tab、`@` 或反引号），请改用空格或加引号",
+    "while scanning a quoted scalar, found unexpected end of stream": "引号没有闭合：请在文字结尾补上对应的引号",
+    "while parsing a flow sequence, found unexpected end of stream": "方括号 `[` 没有闭合：请补上 `]`",
+    "while parsing a flow mapping, found unexpected end of stream": "花括号 `{` 没有闭合：请补上 `}`",
+    "found undefined alias": "使用了未定义的别名（`*名称`）",
+    "found unknown escape character": "引号中有无法识别的转义字符（`\\` 后面的字符）；反斜杠请写成 `\\\\` 或改用单引号",
+    "block sequence entries are not allowed in this context": "这里不能出现 `- 项目`（检查缩进）",
+    "month must be in 1..12": "月份必须在 1 到 12 之间",
+    "day is out of range for month": "这个月没有这一天",
+}
+
+
+def _in_chinese(problem: str) -> str:
+    if problem in _PROBLEMS_IN_CHINESE:
+        return _PROBLEMS_IN_CHINESE[problem]
+    if problem.startswith("could not determine a constructor for the tag"):
+        return "不支持的 YAML 标签" + problem.removeprefix("could not determine a constructor for the tag")
+    return problem

@@ -14,7 +14,7 @@ from typing import Iterable, Protocol
 from urllib.parse import urlsplit
 
 from ..config import SITE_FILE, SiteConfig
-from ..diagnostics import Diagnostics
+from ..diagnostics import Diagnostics, tr
 from ..validate import find_image
 from ..links import Reference
 from .urls import Route
@@ -48,7 +48,10 @@ def check_links(
         mapping: dict[str, str] = {}
         for ref in doc.references:
             if ref.is_image and not ref.text.strip():
-                diagnostics.error(doc.source, ref.position, f"image {ref.target!r} has no alt text: write `![what it shows]({ref.target})`")
+                diagnostics.error(doc.source, ref.position, tr(
+                    f"image {ref.target!r} has no alt text: write `![what it shows]({ref.target})`",
+                    f"图片 {ref.target!r} 没有替代文字：请写成 `![图片内容]({ref.target})`",
+                ))
             if not ref.local:
                 continue
             target = ref.path
@@ -70,9 +73,15 @@ def _page_link(source, ref: Reference, target: str, routes, all_sources, diagnos
     if target in routes:
         return routes[target].path
     if target in all_sources:
-        diagnostics.error(source, ref.position, f"link to {target}, which is not published in this build (a draft, or dated in the future)")
+        diagnostics.error(source, ref.position, tr(
+            f"link to {target}, which is not published in this build (a draft, or dated in the future)",
+            f"链接到的 {target} 在这次生成中不发布（是草稿，或日期在将来）",
+        ))
     else:
-        diagnostics.error(source, ref.position, f"link to {target}, which does not exist; check the file name and the `../` parts")
+        diagnostics.error(source, ref.position, tr(
+            f"link to {target}, which does not exist; check the file name and the `../` parts",
+            f"链接到的 {target} 不存在；请检查文件名和 `../` 部分",
+        ))
     return None
 
 
@@ -81,8 +90,11 @@ def _file_link(doc: Document, ref: Reference, target: str, route: Route, config:
     written = urlsplit(ref.target).path
     found = find_image(written, beside, config)
     if found is None:
-        kind = "image" if ref.is_image else "file"
-        diagnostics.error(doc.source, ref.position, f"{kind} {ref.target!r} not found beside {doc.source} or under static/")
+        kind = tr("image", "图片") if ref.is_image else tr("file", "文件")
+        diagnostics.error(doc.source, ref.position, tr(
+            f"{kind} {ref.target!r} not found beside {doc.source} or under static/",
+            f"找不到{kind} {ref.target!r}：{doc.source} 旁边和 static/ 下都没有",
+        ))
         return None
     path, static_output = found
     # A file beside the document is published next to the document's page.
@@ -101,4 +113,4 @@ def check_site_paths(documents: Iterable[Document], outputs: set[str], config: S
         if path == "" or path.endswith("/"):
             path += "index.html"
         if path not in outputs:
-            diagnostics.error(source, position, f"link to {parts.path}, which is not a page of this site")
+            diagnostics.error(source, position, tr(f"link to {parts.path}, which is not a page of this site", f"链接到的 {parts.path} 不是本站的页面"))

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from ..campaign import Campaign
 from ..config import SiteConfig
 from .. import diagnostics as msg
-from ..diagnostics import Diagnostics, Position
+from ..diagnostics import Diagnostics, Position, tr
 from ..load import StaticFile
 from ..validate import SHANGHAI, Article, Content, Page, Scenario
 from ..rawhtml import removed_html
@@ -158,13 +158,20 @@ def _check_terms(taxonomies: dict[str, tuple[Term, ...]], diagnostics: Diagnosti
             article = term.articles[0]
             where = article.positions.get(FRONT_MATTER_KEY[kind], Position())
             if not term.slug:
-                diagnostics.error(article.source, where, f"cannot make a URL from {term.name!r}; use letters, digits or Chinese characters")
+                diagnostics.error(article.source, where, tr(
+                    f"cannot make a URL from {term.name!r}; use letters, digits or Chinese characters",
+                    f"无法根据 {term.name!r} 生成网址；请使用字母、数字或汉字",
+                ))
             elif term.slug in seen:
                 other = seen[term.slug]
                 diagnostics.error(
                     article.source, where,
-                    f"{term.name!r} and {other.name!r} (in {other.articles[0].source}) both become "
-                    f"/{kind}/{term.slug}/; rename one of them",
+                    tr(
+                        f"{term.name!r} and {other.name!r} (in {other.articles[0].source}) both become "
+                        f"/{kind}/{term.slug}/; rename one of them",
+                        f"{term.name!r} 和 {other.name!r}（在 {other.articles[0].source} 中）的网址都是 "
+                        f"/{kind}/{term.slug}/；请改掉其中一个",
+                    ),
                 )
             else:
                 seen[term.slug] = term
@@ -180,7 +187,7 @@ def _check_outputs(scenarios, articles, pages, routes, scenario_pagers, term_pag
     generated += [urls.scenario_feed(s.slug) for s in scenarios]
     claims = [(r.output, _Owner(GENERATED, Position(), r.output, "")) for r in generated]
     claims += [(routes[d.source].output, _Owner(d.source, d.positions["slug"], d.source, "`slug`")) for d in (*scenarios, *articles, *pages)]
-    claims += [(a.output, _Owner(a.origin, Position(), a.path, "file name")) for a in assets]
+    claims += [(a.output, _Owner(a.origin, Position(), a.path, tr("file name", "文件名"))) for a in assets]
     for output, owner in claims:
         other = owners.setdefault(output, owner)
         # The same file referenced from two documents is one output, not a collision.
@@ -188,7 +195,10 @@ def _check_outputs(scenarios, articles, pages, routes, scenario_pagers, term_pag
             continue
         url = "/" + output.removesuffix("index.html")
         if other.source == GENERATED:
-            diagnostics.error(owner.source, owner.where, f"URL {url} is reserved for a page the site generates; give this one another {owner.fix}")
+            diagnostics.error(owner.source, owner.where, tr(
+                f"URL {url} is reserved for a page the site generates; give this one another {owner.fix}",
+                f"网址 {url} 留给网站自动生成的页面；请给这一篇换一个 {owner.fix}",
+            ))
             continue
         for mine, theirs in ((owner, other), (other, owner)):
             diagnostics.error(mine.source, mine.where, msg.duplicate_url(url, theirs.source, mine.fix))

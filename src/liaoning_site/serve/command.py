@@ -11,7 +11,7 @@ from typing import Callable
 
 from ..build import BuildOptions, UsageError
 from ..config import load_config
-from ..diagnostics import Diagnostic, Diagnostics
+from ..diagnostics import Diagnostic, Diagnostics, tr
 from .preview import Preview, RebuildReport
 from .server import PreviewServer
 from .watch import Watcher, watched_roots
@@ -23,11 +23,12 @@ def bind(host: str, port: int) -> PreviewServer:
         return PreviewServer((host, port))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise UsageError(
+            raise UsageError(tr(
                 f"port {port} on {host} is already in use; stop the other server, "
-                "choose another --port, or use --port 0 to take any free port"
-            ) from None
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+                "choose another --port, or use --port 0 to take any free port",
+                f"{host} 的端口 {port} 已被占用；请关掉另一个服务器，或换一个 --port，或用 --port 0 自动选择空闲端口",
+            )) from None
+        raise UsageError(tr(f"cannot listen on {host}:{port}: {exc.strerror or exc}", f"无法在 {host}:{port} 上监听：{exc.strerror or exc}")) from None
 
 
 def preview_url(host: str, port: int) -> str:
@@ -45,9 +46,12 @@ def preview_options(options: BuildOptions, base_url: str) -> BuildOptions:
 def report_line(report: RebuildReport, print_diagnostics: Callable[[list[Diagnostic]], None]) -> None:
     print_diagnostics([*report.errors, *report.warnings])
     if report.ok:
-        print(f"rebuilt in {report.seconds * 1000:.0f} ms", file=sys.stderr)
+        print(tr(f"rebuilt in {report.seconds * 1000:.0f} ms", f"已重新生成，用时 {report.seconds * 1000:.0f} 毫秒"), file=sys.stderr)
     else:
-        print(f"build failed: {len(report.errors)} error(s); still serving the last good site", file=sys.stderr)
+        print(tr(
+            f"build failed: {len(report.errors)} error(s); still serving the last good site",
+            f"生成失败：{len(report.errors)} 个错误；继续显示上一次成功生成的网站",
+        ), file=sys.stderr)
 
 
 def serve(options: BuildOptions, host: str, port: int, print_diagnostics: Callable[[list[Diagnostic]], None]) -> int:
@@ -67,14 +71,17 @@ def serve(options: BuildOptions, host: str, port: int, print_diagnostics: Callab
         thread = threading.Thread(target=server.serve_forever, name="preview-http", daemon=True)
         thread.start()
         if host in ("0.0.0.0", "::", ""):
-            print("warning: the preview is reachable by other computers on this network; drafts are visible to them", file=sys.stderr)
-        print(f"Serving the preview at {url}  (Ctrl-C to stop)", flush=True)
+            print(tr(
+                "warning: the preview is reachable by other computers on this network; drafts are visible to them",
+                "warning: 同一网络中的其他电脑也能打开这个预览，草稿对他们可见",
+            ), file=sys.stderr)
+        print(tr(f"Serving the preview at {url}  (Ctrl-C to stop)", f"预览地址：{url}  （按 Ctrl-C 停止）"), flush=True)
         while True:
             changes = watcher.next_batch(timeout=0.5)
             if changes:
                 report_line(preview.rebuild(changes), print_diagnostics)
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        print(tr("stopped", "已停止"), file=sys.stderr)
     finally:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:

@@ -309,3 +309,38 @@ def test_site_templates_override_the_theme(make_site, run_cli, tmp_path: Path) -
     (site / "templates" / "404.html").write_text("<!DOCTYPE html><title>自定义</title><p>自定义404</p>\n", encoding="utf-8")
     assert run_cli("build", "--source", site, "--output", tmp_path / "out")[0] == 0
     assert "自定义404" in text(tmp_path / "out" / "404.html")
+
+
+def stylesheet_href(page: Path) -> str:
+    match = re.search(r'<link rel="stylesheet" href="([^"]+)">', page.read_text(encoding="utf-8"))
+    assert match
+    return match[1]
+
+
+def test_stylesheets_are_fingerprinted_so_a_cdn_may_cache_them_forever(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site()
+    out = tmp_path / "out"
+    assert run_cli("build", "--source", site, "--output", out)[0] == 0
+    href = stylesheet_href(out / "index.html")
+    assert re.fullmatch(r"/css/site\.[0-9a-f]{10}\.css", href), href
+    css = (ROOT / "static" / "css" / "site.css").read_bytes()
+    assert (out / href[1:]).read_bytes() == css and (out / "css" / "site.css").read_bytes() == css
+    # A new version of the stylesheet is a new file name on every page.
+    (site / "static" / "css").mkdir(parents=True)
+    (site / "static" / "css" / "site.css").write_bytes(css + b"\n.new-rule { color: red; }\n")
+    assert run_cli("build", "--source", site, "--output", out)[0] == 0
+    for page in html_pages(out):
+        assert stylesheet_href(page) not in (href, "/css/site.css"), page
+    assert not (out / href[1:]).exists()  # the old version is gone with the build that replaced it
+
+
+def test_the_preview_keeps_plain_stylesheet_names_for_in_place_swaps(make_site, tmp_path: Path) -> None:
+    from liaoning_site.build import BuildOptions
+    from liaoning_site.serve.command import preview_options
+    from liaoning_site.serve.preview import Preview
+
+    site = make_site()
+    preview = Preview(preview_options(BuildOptions(source=site), "http://127.0.0.1:8000/"))
+    assert preview.rebuild(None).ok
+    home = preview.snapshot.files["index.html"].decode("utf-8")
+    assert '<link rel="stylesheet" href="/css/site.css">' in home

@@ -40,6 +40,7 @@ class StaticFile:
     rel: str  # path inside the output folder
     path: Path
     origin: str  # path relative to the site root (or theme), for diagnostics
+    digest: str  # of the bytes: fingerprinted file names change exactly when the file does
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +184,17 @@ def _escapes(path: Path, root: Path, rel: str, diagnostics: Diagnostics) -> bool
     return False
 
 
+_DIGESTS: dict[tuple[Path, int, int], str] = {}  # a preview session reads each version once
+
+
+def _content_digest(path: Path) -> str:
+    st = path.stat()
+    key = (path, st.st_size, st.st_mtime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = hashlib.blake2b(path.read_bytes(), digest_size=5).hexdigest()
+    return _DIGESTS[key]
+
+
 def _static_files(config: SiteConfig, diagnostics: Diagnostics) -> list[StaticFile]:
     files: dict[str, StaticFile] = {}
     for folder in config.static_dirs:
@@ -198,5 +210,5 @@ def _static_files(config: SiteConfig, diagnostics: Diagnostics) -> list[StaticFi
                 if _escapes(path, base, origin, diagnostics):
                     continue
                 # Later folders (the site's own) override earlier ones (the theme's) on purpose.
-                files[rel] = StaticFile(rel, path, origin)
+                files[rel] = StaticFile(rel, path, origin, _content_digest(path))
     return [files[k] for k in sorted(files)]

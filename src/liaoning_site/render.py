@@ -132,7 +132,8 @@ def templates_digest(template_dirs: tuple[Path, ...]) -> str:
 def site_key(site: Site) -> str:
     """Everything every page shows: settings, campaign, scenario names, templates, preview mode."""
     scenarios = tuple((s.slug, s.title, s.summary, s.order) for s in site.scenarios)
-    return digest((site.config, site.campaign, scenarios, site.preview, templates_digest(site.config.template_dirs)))
+    assets = tuple(sorted(site.asset_paths.items()))
+    return digest((site.config, site.campaign, scenarios, site.preview, assets, templates_digest(site.config.template_dirs)))
 
 
 def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None = None, jobs: int = 1) -> list[OutputFile]:
@@ -176,7 +177,7 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
 
 def _render_page(env: jinja2.Environment, plan: PagePlan, views: Views, diagnostics: Diagnostics) -> str | None:
     route = plan.route
-    context = {**views.common(route.path), **plan.context(), "url": views.url}
+    context = {**views.common(route.path), **plan.context(), "url": views.url, "asset": views.asset}
     # Every key templates may test is present, so StrictUndefined only catches real typos.
     context["page"] = {
         "title": None,

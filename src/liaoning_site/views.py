@@ -54,6 +54,12 @@ class Views:
     def url(self, path: str) -> str:
         return self.site.config.base_path + path
 
+    def asset(self, rel: str) -> str:
+        """URL of a file under static/, by its fingerprinted name (see model.site.fingerprinted)."""
+        if rel not in self.site.asset_paths:
+            raise LookupError(f"asset({rel!r}): there is no static/{rel}")
+        return self.url(self.site.asset_paths[rel])
+
     def absolute(self, path: str) -> str:
         return self.site.config.base_url + path
 

@@ -56,6 +56,7 @@ class Site:
     links: dict[str, dict[str, str]]  # source -> {target as written -> site path}
     covers: dict[str, str]  # article source -> site path of its cover image
     assets: tuple[Asset, ...]  # static files and files referenced beside a document
+    asset_paths: dict[str, str]  # static file as named under static/ -> where it is published
     unpublished: frozenset[str]  # sources shown only because drafts/future are included
     next_change: dt.datetime | None  # when an article's date or expiry next changes what is published
 
@@ -94,7 +95,9 @@ def build_site_model(
     for doc in documents:
         for removal in removed_html(doc.body, doc.body_line, config.html):
             diagnostics.warning(doc.source, removal.position, removal.message)
-    assets += tuple(Asset(f.path, f.rel, f.origin) for f in static)
+    asset_paths = {f.rel: f.rel if publishing.preview else fingerprinted(f.rel, f.digest) for f in static}
+    # Under its own name too: editors link to /files/report.pdf, and old pages may ask for it.
+    assets += tuple(Asset(f.path, name, f.origin) for f in static for name in dict.fromkeys((f.rel, asset_paths[f.rel])))
     # A cover beside its article is published next to the article's page.
     covers = {a.source: a.cover.output or routes[a.source].path + a.cover.path.name for a in articles if a.cover}
     assets += tuple(Asset(a.cover.path, covers[a.source], a.source) for a in articles if a.cover)
@@ -119,9 +122,25 @@ def build_site_model(
         links=links,
         covers=covers,
         assets=_unique_assets(assets),
+        asset_paths=asset_paths,
         unpublished=frozenset(unpublished),
         next_change=min((t for a in content.articles for t in (a.date, a.expires) if t is not None and t > now), default=None),
     )
+
+
+def fingerprinted(rel: str, digest: str) -> str:
+    """`css/site.css` -> `css/site.3f2a9c01d4.css`: a CDN may keep it forever, a new version has a new name.
+
+    Templates refer to this name (`asset()`); the file is published under its plain name as well.
+    Files at the top of static/ (favicon.ico, verification files) have no second name; the preview
+    uses plain names only, so that a saved stylesheet is swapped in place without rendering every
+    page again.
+    """
+    folder, _, name = rel.rpartition("/")
+    if not folder:
+        return rel
+    stem, dot, suffix = name.rpartition(".")
+    return f"{folder}/{stem}.{digest}.{suffix}" if dot and stem else f"{folder}/{name}.{digest}"
 
 
 def _select_articles(

@@ -7,6 +7,8 @@ templates and the feed writer. Every built file is then read the way a browser w
 
 from __future__ import annotations
 
+import json
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -66,10 +68,12 @@ class Finder(HTMLParser):
 
     @staticmethod
     def _ours(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
-        """Markup our templates write on purpose: meta tags and the brand mark."""
+        """Markup our templates write on purpose: meta tags, the brand mark, structured data (checked apart)."""
         values = dict(attrs)
         if tag == "svg":
             return values.get("class") == "brand-mark"
+        if tag == "script":
+            return values.get("type") == "application/ld+json"
         return tag == "meta" and bool(set(values) & {"charset", "name", "property"})
 
 
@@ -131,6 +135,10 @@ def test_hostile_front_matter_and_bodies_never_run_anywhere_in_the_site(make_sit
         assert executable(text) == [], page
     article_page = (tmp_path / "out" / "articles" / "hostile" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&#39;fm&#39;)&lt;/script&gt;" in article_page  # shown as text, not dropped
+    # Structured data holds the same text as JSON that cannot end its <script> element.
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', article_page, re.S)
+    assert blocks and all("<" not in block for block in blocks)
+    assert json.loads(blocks[0])["headline"] == FRONT
 
 
 # --- embedded players and the site's own relaxation

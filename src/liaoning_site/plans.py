@@ -14,6 +14,7 @@ from .model import Site, urls
 from .model.pagination import Pager
 from .model.urls import Route
 from .validate import SHANGHAI, Article
+from . import metadata
 from .views import Views, date_zh
 
 
@@ -47,7 +48,8 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
     latest = site.latest
     counts = tuple(sum(len(p.items) for p in site.scenario_pagers[s.slug]) for s in site.scenarios)
     yield PagePlan(urls.home(), "home.html", ("home", tuple(map(card_key, latest)), counts), lambda: {
-        "latest": [views.card(a) for a in latest], "scenarios": views.scenarios_with_counts(), "page": {"kind": "home"},
+        "latest": [views.card(a) for a in latest], "scenarios": views.scenarios_with_counts(),
+        "page": {"kind": "home", "jsonld": [_website(views)]},
     })
     for scenario in site.scenarios:
         for pager in site.scenario_pagers[scenario.slug]:
@@ -60,7 +62,8 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
     yield from _taxonomy_plans(site, views, card_key)
     archive_key = tuple((a.title, a.slug, a.date, views.marked(a.source)) for a in site.articles)
     yield PagePlan(urls.archive(), "archive.html", ("archive", archive_key), lambda: {
-        "years": _archive(site, views), "page": {"kind": "archive", "title": "活动归档"},
+        "years": _archive(site, views),
+        "page": {"kind": "archive", "title": "活动归档", "jsonld": [_trail(views, ("活动归档", urls.archive().path))]},
     })
     for page in site.pages:
         key = ("page", page.digest, links_key(page.source), views.marked(page.source))
@@ -79,7 +82,8 @@ def _scenario_context(scenario, pager: Pager, views: Views) -> dict[str, Any]:
     }
     return {
         "scenario": view, "pager": _pager(pager, views),
-        "page": {"kind": "scenario", "title": scenario.title, "description": scenario.summary},
+        "page": {"kind": "scenario", "title": scenario.title, "description": scenario.summary,
+                 "jsonld": [_trail(views, (scenario.title, urls.scenario(scenario.slug).path))]},
     }
 
 
@@ -87,7 +91,8 @@ def _article_context(article: Article, views: Views) -> dict[str, Any]:
     view = views.article(article)
     return {
         "article": view,
-        "page": {"kind": "article", "title": article.title, "description": view["summary"], "unpublished": view["unpublished"]},
+        "page": {"kind": "article", "title": article.title, "description": view["summary"], "unpublished": view["unpublished"],
+                 "og_type": "article", "article": view, "jsonld": _article_jsonld(article, view, views)},
     }
 
 
@@ -96,7 +101,7 @@ def _page_context(page, views: Views) -> dict[str, Any]:
     return {
         "doc": {"title": page.title, "html": body.html, "toc": [{"id": i, "title": t, "level": l} for i, t, l in body.toc]},
         "page": {"kind": "page", "title": page.title, "description": page.summary or body.summary,
-                 "unpublished": views.marked(page.source)},
+                 "unpublished": views.marked(page.source), "jsonld": [_trail(views, (page.title, views.site.routes[page.source].path))]},
     }
 
 
@@ -107,7 +112,7 @@ def _taxonomy_plans(site: Site, views: Views, card_key: Callable[[Article], Any]
         yield PagePlan(urls.taxonomy(kind), "taxonomy.html", index_key, lambda k=kind, n=name, ts=terms: {
             "taxonomy": {"kind": k, "name": n, "terms": [
                 {"name": t.name, "url": views.url(t.route.path), "count": len(t.articles)} for t in ts]},
-            "page": {"kind": "taxonomy", "title": n},
+            "page": {"kind": "taxonomy", "title": n, "jsonld": [_trail(views, (n, urls.taxonomy(k).path))]},
         })
         for term in terms:
             for pager in site.term_pagers[(kind, term.slug)]:
@@ -116,7 +121,8 @@ def _taxonomy_plans(site: Site, views: Views, card_key: Callable[[Article], Any]
                     "taxonomy": {"kind": k, "name": n, "url": views.url(urls.taxonomy(k).path)},
                     "term": {"name": t.name, "count": len(t.articles)},
                     "pager": _pager(p, views),
-                    "page": {"kind": "term", "title": f"{n}：{t.name}"},
+                    "page": {"kind": "term", "title": f"{n}：{t.name}", "jsonld": [
+                        _trail(views, (n, urls.taxonomy(k).path), (t.name, t.route.path))]},
                 })
 
 
@@ -144,3 +150,36 @@ def _archive(site: Site, views: Views) -> list[dict[str, Any]]:
         {"year": year, "months": [{"month": m, "label": f"{year}年{m}月", "articles": items} for m, items in months.items()]}
         for year, months in years.items()
     ]
+
+
+# --- structured data (schema.org JSON-LD) for search engines
+
+
+def _website(views: Views) -> dict[str, Any]:
+    config = views.site.config
+    search = views.absolute(urls.search().path) + "?q={search_term_string}"
+    return metadata.website(config.title, config.base_url, config.description, config.language, search)
+
+
+def _trail(views: Views, *steps: tuple[str, str]) -> dict[str, Any]:
+    """Breadcrumbs from the home page through `steps` (name, route path)."""
+    return metadata.breadcrumbs([("首页", views.absolute("")), *((name, views.absolute(path)) for name, path in steps)])
+
+
+def _article_jsonld(article: Article, view: dict[str, Any], views: Views) -> list[dict[str, Any]]:
+    site = views.site
+    url = views.absolute(site.routes[article.source].path)
+    publisher = metadata.organization(site.config.title, site.config.base_url, views.absolute("icon-512.png"))
+    images = [views.absolute(site.covers[article.source])] if article.cover else []
+    share = view.get("share_image")
+    if share:
+        images.append(share)
+    first = view["scenarios"][0] if view["scenarios"] else None
+    news = metadata.news_article(
+        headline=article.title, url=url, description=view["summary"], published=view["date_iso"],
+        modified=view["updated_iso"] or None, language=site.config.language, author=article.author,
+        organization_name=article.organization, publisher=publisher, images=images,
+        keywords=list(article.tags), section=first["title"] if first else None,
+    )
+    steps = [(first["title"], urls.scenario(first["slug"]).path)] if first else []
+    return [news, _trail(views, *steps, (article.title, site.routes[article.source].path))]

@@ -24,6 +24,8 @@ from .model import Site
 from .outputs import OutputFile
 from .plans import PagePlan, plan_pages
 from .pool import map_forked
+from .icons import render_icons
+from .metadata import json_ld
 from .sitemap import render_robots, render_sitemap
 from .views import Views, date_zh
 
@@ -117,6 +119,7 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
         auto_reload=False,  # templates do not change during a build; skips a stat per page
     )
     env.filters["date_zh"] = date_zh
+    env.filters["json_ld"] = json_ld
     return env
 
 
@@ -172,6 +175,7 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
     files += render_feeds(site, views.bodies)
     files.append(render_sitemap(site))
     files.append(render_robots(site))
+    files += render_icons(site)
     return files
 
 

@@ -80,3 +80,15 @@ def not_found() -> Route:
 
 def asset(rel: str) -> Route:
     return Route(rel, rel)
+
+
+def manifest() -> Route:
+    return Route("manifest.webmanifest", "manifest.webmanifest")
+
+
+# Browsers and phones ask for these names at the site root; they are drawn by icons.py.
+ICON_FILES = ("favicon.ico", "favicon.svg", "apple-touch-icon.png", "icon-192.png", "icon-512.png")
+
+
+def icons() -> tuple[Route, ...]:
+    return tuple(Route(name, name) for name in ICON_FILES)

@@ -15,8 +15,17 @@ from .sourcefile import read_text
 from .yamlsource import parse_yaml
 
 SITE_FILE = "content/site.yml"
-SITE_KEYS = ("title", "description", "base_url", "language", "page_size", "navigation", "footer", "theme", "html")
+SITE_KEYS = ("title", "description", "base_url", "language", "page_size", "navigation", "footer", "theme", "html", "traditional")
+# The Traditional-character mirror: OpenCC's conversion, and editors' phrases that win over it.
+CONVERSIONS = ("s2t", "s2hk", "s2tw", "s2twp")
+PHRASES_FILE = "content/zh-hant.yml"
 HTML_KEYS = ("embed_hosts", "trusted")
+
+
+@dataclass(frozen=True, slots=True)
+class Traditional:
+    conversion: str  # one of CONVERSIONS
+    phrases: tuple[tuple[str, str], ...]  # simplified -> traditional, as the editors wrote them
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +50,7 @@ class SiteConfig:
     # Where templates/ and static/ are looked up after the source's own (a shared theme).
     theme_dir: Path | None
     html: HtmlPolicy = HtmlPolicy()
+    traditional: Traditional | None = None  # None: no /zh-hant/ mirror
 
     @property
     def base_path(self) -> str:
@@ -101,6 +111,7 @@ def load_config(source_dir: Path, diagnostics: Diagnostics, base_url: str | None
         footer=read_str(fields, "footer") or "",
         theme_dir=theme_dir,
         html=_read_html_policy(fields),
+        traditional=_read_traditional(fields, source_dir, diagnostics),
     )
     return config if title and url else None
 
@@ -132,6 +143,42 @@ def _read_navigation(fields: Fields) -> tuple[NavItem, ...]:
         if title and url:
             items.append(NavItem(title, url, item.doc.at(*item.prefix, "url")))
     return tuple(items)
+
+
+def _read_traditional(fields: Fields, source_dir: Path, diagnostics: Diagnostics) -> Traditional | None:
+    if not fields.has("traditional"):
+        return None
+    if fields.data["traditional"] is False:
+        return None
+    settings = read_mapping(fields, "traditional")
+    conversion = "s2t"
+    if settings is not None:
+        settings.warn_unknown_keys(("conversion",))
+        conversion = read_str(settings, "conversion") or "s2t"
+        if conversion not in CONVERSIONS:
+            settings.error("conversion", msg.unknown_value(tr("conversion", "转换方式"), conversion, CONVERSIONS))
+            conversion = "s2t"
+    return Traditional(conversion, _read_phrases(source_dir, diagnostics))
+
+
+def _read_phrases(source_dir: Path, diagnostics: Diagnostics) -> tuple[tuple[str, str], ...]:
+    """content/zh-hant.yml: `简体词语: 繁體寫法` lines, for names OpenCC gets wrong."""
+    if not (source_dir / PHRASES_FILE).is_file():
+        return ()
+    text = read_text(source_dir / PHRASES_FILE, PHRASES_FILE, diagnostics)
+    doc = parse_yaml(text, PHRASES_FILE, diagnostics) if text is not None else None
+    if doc is None or doc.data is None:
+        return ()
+    if not isinstance(doc.data, dict):
+        diagnostics.error(PHRASES_FILE, doc.start, msg.expected(tr("`simplified: traditional` lines", "应为若干 `简体: 繁體` 行"), doc.data))
+        return ()
+    phrases = []
+    for key, value in doc.data.items():
+        if not isinstance(key, str) or not isinstance(value, str) or not key.strip() or not value.strip():
+            diagnostics.error(PHRASES_FILE, doc.at(key), msg.expected(tr("a phrase and its Traditional form, both text", "词语和它的繁体写法都应为文字"), value))
+            continue
+        phrases.append((key.strip(), value.strip()))
+    return tuple(phrases)
 
 
 def _read_html_policy(fields: Fields) -> HtmlPolicy:

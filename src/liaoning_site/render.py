@@ -25,6 +25,7 @@ from .outputs import OutputFile
 from .plans import PagePlan, plan_pages
 from .pool import map_forked
 from .icons import render_icons
+from .mirror import CONVERTER_VERSION, Mirror, mirror_files
 from .metadata import json_ld
 from .sitemap import render_robots, render_sitemap
 from .views import Views, date_zh
@@ -136,7 +137,8 @@ def site_key(site: Site) -> str:
     """Everything every page shows: settings, campaign, scenario names, templates, preview mode."""
     scenarios = tuple((s.slug, s.title, s.summary, s.order) for s in site.scenarios)
     assets = tuple(sorted(site.asset_paths.items()))
-    return digest((site.config, site.campaign, scenarios, site.preview, assets, templates_digest(site.config.template_dirs)))
+    converter = CONVERTER_VERSION if site.config.traditional else ""  # a new OpenCC may convert differently
+    return digest((site.config, site.campaign, scenarios, site.preview, assets, converter, templates_digest(site.config.template_dirs)))
 
 
 def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None = None, jobs: int = 1) -> list[OutputFile]:
@@ -171,8 +173,11 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
         data = fresh[output] if output in fresh else cache.pages[output][1]
         pages[output] = (key, data)
         files.append(OutputFile(output, data))
-    cache.pages = pages
     files += render_feeds(site, views.bodies)
+    if site.config.traditional is not None:
+        keys = {output: entry[0] for output, entry in pages.items()}
+        files += mirror_files(Mirror(site, site.config.traditional), files, keys, cache.pages, pages)
+    cache.pages = pages
     files.append(render_sitemap(site))
     files.append(render_robots(site))
     files += render_icons(site)
@@ -189,6 +194,7 @@ def _render_page(env: jinja2.Environment, plan: PagePlan, views: Views, diagnost
         "unpublished": False,
         "url": views.url(route.path),
         "canonical": views.absolute(route.path),
+        "path": route.path,
         **context.get("page", {}),
     }
     try:

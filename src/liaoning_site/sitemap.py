@@ -6,6 +6,7 @@ from typing import Iterator
 from xml.sax.saxutils import escape
 
 from .model import Site, urls
+from .mirror import twin
 from .outputs import OutputFile
 from .views import iso
 
@@ -32,10 +33,22 @@ def sitemap_entries(site: Site) -> Iterator[tuple[str, str]]:
 
 
 def render_sitemap(site: Site) -> OutputFile:
-    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    """With the Traditional mirror, each page is listed in both scripts, each naming the other."""
+    base = site.config.base_url
+    mirrored = site.config.traditional is not None
+    xhtml = ' xmlns:xhtml="http://www.w3.org/1999/xhtml"' if mirrored else ""
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{xhtml}>']
     for path, lastmod in sitemap_entries(site):
         modified = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-        lines.append(f"  <url><loc>{escape(site.config.base_url + path)}</loc>{modified}</url>")
+        if not mirrored:
+            lines.append(f"  <url><loc>{escape(base + path)}</loc>{modified}</url>")
+            continue
+        alternates = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(base + href)}"/>'
+            for lang, href in (("zh-Hans", path), ("zh-Hant", twin(path)), ("x-default", path))
+        )
+        for loc in (path, twin(path)):
+            lines.append(f"  <url><loc>{escape(base + loc)}</loc>{modified}{alternates}</url>")
     lines.append("</urlset>\n")
     return OutputFile(urls.sitemap().output, "\n".join(lines).encode("utf-8"))
 

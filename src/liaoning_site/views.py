@@ -135,6 +135,7 @@ class Views:
                 "footer": config.footer,
                 "nav": nav,
                 "feed_url": self.url(urls.feed().path),
+                "traditional": config.traditional is not None,  # pages have /zh-hant/ twins
                 "year": campaign.year,
             },
             "campaign": {

@@ -8,13 +8,14 @@ unchanged; the view is built only when the page must be rendered.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .model import Site, urls
 from .model.pagination import Pager
 from .model.urls import Route
 from .validate import SHANGHAI, Article
 from . import metadata
+from .charts import bar_chart, comparable_groups
 from .views import Views, date_zh
 
 
@@ -65,6 +66,9 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
         "years": _archive(site, views),
         "page": {"kind": "archive", "title": "活动归档", "jsonld": [_trail(views, ("活动归档", urls.archive().path))]},
     })
+    with_figures = tuple(a for a in site.articles if a.figures)
+    data_key = ("data", tuple((a.title, a.slug, a.figures, views.marked(a.source)) for a in with_figures))
+    yield PagePlan(urls.data(), "data.html", data_key, lambda: _data_context(site, with_figures, views))
     for page in site.pages:
         key = ("page", page.digest, links_key(page.source), views.marked(page.source))
         yield PagePlan(site.routes[page.source], "page.html", key, lambda p=page: _page_context(p, views))
@@ -150,6 +154,32 @@ def _archive(site: Site, views: Views) -> list[dict[str, Any]]:
         {"year": year, "months": [{"month": m, "label": f"{year}年{m}月", "articles": items} for m, items in months.items()]}
         for year, months in years.items()
     ]
+
+
+# --- the data page: figures compared like with like
+
+
+def _data_context(site: Site, articles: tuple[Article, ...], views: Views) -> dict[str, Any]:
+    sections = [_data_section("campaign", site.campaign.name, None, site.campaign.figures)]
+    for article in articles:
+        sections.append(_data_section(article.slug, article.title, views.url(site.routes[article.source].path), article.figures))
+    return {
+        "sections": [s for s in sections if s["charts"]],
+        "page": {"kind": "data", "title": "数据一览", "description": "用图表对比提升月活动和各地案例中的关键数据。",
+                 "jsonld": [_trail(views, ("数据一览", urls.data().path))]},
+    }
+
+
+def _data_section(key: str, title: str, url: str | None, figures: Iterable[Any]) -> dict[str, Any]:
+    charts = []
+    for number, bars in enumerate(comparable_groups(figures), 1):
+        chart_id = f"chart-{key}-{number}"
+        caption = f"{title}：以“{bars[0].unit}”计的数据" if bars[0].unit else f"{title}：相关数据"
+        charts.append({
+            "id": chart_id, "caption": caption, "svg": bar_chart(bars, caption, chart_id),
+            "rows": [{"label": b.label, "value": f"{b.value}{b.unit}"} for b in bars],
+        })
+    return {"title": title, "url": url, "charts": charts}
 
 
 # --- structured data (schema.org JSON-LD) for search engines

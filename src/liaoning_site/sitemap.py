@@ -27,6 +27,7 @@ def sitemap_entries(site: Site) -> Iterator[tuple[str, str]]:
             for pager in site.term_pagers[(kind, term.slug)]:
                 yield pager.route.path, newest
     yield urls.archive().path, newest
+    yield urls.data().path, newest
     for page in site.pages:
         if page.source not in site.unpublished:
             yield site.routes[page.source].path, ""

@@ -58,6 +58,11 @@ def page(slug: str) -> Route:
     return _dir(f"{slug}/")
 
 
+def data() -> Route:
+    """The figures of the campaign and its articles, drawn as charts."""
+    return _dir("data/")
+
+
 def search() -> Route:
     return _dir("search/")
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 import markdown
 
 from .sanitize import HtmlPolicy, Sanitizer
+from .typography import space_html
 
 EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "toc", "sane_lists")
 SUMMARY_LIMIT = 120
@@ -25,7 +26,7 @@ _TAGS = re.compile(r"<[^>]+>")
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*"><a [^>]*>\d+</a></sup>')
 _URL_ATTR = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)"')
 # Bump when the Markdown configuration changes, so cached bodies are not reused.
-MARKDOWN_VERSION = "2:" + markdown.__version__ + ":" + ",".join(EXTENSIONS)
+MARKDOWN_VERSION = "3:" + markdown.__version__ + ":" + ",".join(EXTENSIONS)
 
 
 def heading_id(value: str, separator: str = "-") -> str:
@@ -69,7 +70,8 @@ class MarkdownRenderer:
     def render(self, body: str) -> RenderedBody:
         md = self._md
         md.reset()
-        body_html = self._sanitize(md.convert(body))
+        # Spaced here, once per version of a body, rather than on every page that shows it.
+        body_html = space_html(self._sanitize(md.convert(body)))
         toc = tuple(_flatten(getattr(md, "toc_tokens", [])))
         return RenderedBody(body_html, toc, summarize(body_html), reading_minutes(body_html))
 

@@ -27,6 +27,7 @@ from .pool import map_forked
 from .icons import render_icons
 from .mirror import CONVERTER_VERSION, Mirror, mirror_files
 from .metadata import json_ld
+from .typography import space_text
 from .sitemap import render_robots, render_sitemap
 from .views import Views, date_zh
 
@@ -121,6 +122,7 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     )
     env.filters["date_zh"] = date_zh
     env.filters["json_ld"] = json_ld
+    env.filters["spaced"] = space_text  # titles and summaries get the body's CJK spacing
     return env
 
 

@@ -70,10 +70,10 @@ class Finder(HTMLParser):
     def _ours(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
         """Markup our templates write on purpose: meta tags, the brand mark, structured data (checked apart)."""
         values = dict(attrs)
-        if tag == "svg":
-            return values.get("class") == "brand-mark"
-        if tag == "script":
-            return values.get("type") == "application/ld+json"
+        if tag == "svg":  # drawn by us at build time: the brand mark, QR codes, charts
+            return values.get("class") in ("brand-mark", "qr", "chart")
+        if tag == "script":  # structured data, and our own scripts from /js/
+            return values.get("type") == "application/ld+json" or (values.get("src") or "").startswith("/js/")
         return tag == "meta" and bool(set(values) & {"charset", "name", "property"})
 
 

@@ -124,7 +124,7 @@ class Converter:
 
 def _is_url(value: str) -> bool:
     value = value.strip()
-    return value.startswith(("http://", "https://", "/", "#", "mailto:", "data:")) or "://" in value
+    return value.startswith(("/", "#", "mailto:", "data:")) or re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value) is not None
 
 
 def json_ld_blocks(page: str, convert: Any) -> str:

@@ -8,7 +8,9 @@ are unchanged, so a one-article edit converts one article page (and the lists sh
 
 from __future__ import annotations
 
+import html
 import re
+from urllib.parse import quote_plus
 from typing import Any, Iterable
 
 import opencc
@@ -17,6 +19,7 @@ from .config import Traditional
 from .hant import Converter, json_ld_blocks
 from .model import Site
 from .outputs import OutputFile
+from .share import qr_svg
 
 PREFIX = "zh-hant/"
 CONVERTER_VERSION = getattr(opencc, "__version__", "")
@@ -24,6 +27,7 @@ LANG = "zh-Hant"
 _TAG = re.compile(r"<[^>]+>")
 _URL_ATTR = re.compile(r'(\s(?:href|action|content)=")([^"]*)(")')
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
+_SHARE = re.compile(r'<section class="share".*?</section>', re.DOTALL)
 
 
 def twin(path: str) -> str:
@@ -48,7 +52,8 @@ class Mirror:
         self.base_url = site.config.base_url
 
     def page(self, html: bytes) -> bytes:
-        text = self.converter.html(html.decode("utf-8"))
+        text = _SHARE.sub(self._share, html.decode("utf-8"))
+        text = self.converter.html(text)
         text = json_ld_blocks(text, lambda data: self._json_urls(self.converter.json_ld(data)))
         text = _HTML_LANG.sub(f'<html lang="{LANG}"', text, count=1)
         text = _TAG.sub(self._tag, text)
@@ -59,6 +64,17 @@ class Mirror:
         text = re.sub(r"(<id>)([^<]*)(</id>)", lambda m: m[1] + self._url(m[2]) + m[3], text)
         text = _TAG.sub(self._tag, text)
         return text.encode("utf-8")
+
+    def _share(self, match: re.Match[str]) -> str:
+        """The share block names the page's own address, in its QR code too: the twin's address."""
+        block = match[0]
+        address = re.search(r'data-copy-url="([^"]+)"', block)
+        if address is None:
+            return block
+        old, new = address[1], self._url(address[1])
+        block = re.sub(r'<svg role="img".*?</svg>', lambda _: str(qr_svg(new, f"本文二维码：{new}")), block, count=1, flags=re.DOTALL)
+        block = block.replace(html.escape(old), html.escape(new)).replace(quote_plus(old), quote_plus(new))
+        return block
 
     def _tag(self, match: re.Match[str]) -> str:
         tag = match[0]

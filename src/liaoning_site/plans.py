@@ -16,6 +16,7 @@ from .model.urls import Route
 from .validate import SHANGHAI, Article
 from . import metadata
 from .charts import bar_chart, comparable_groups
+from .share import qr_svg, weibo_url
 from .views import Views, date_zh
 
 
@@ -93,8 +94,10 @@ def _scenario_context(scenario, pager: Pager, views: Views) -> dict[str, Any]:
 
 def _article_context(article: Article, views: Views) -> dict[str, Any]:
     view = views.article(article)
+    url = views.absolute(views.site.routes[article.source].path)
     return {
         "article": view,
+        "share": {"url": url, "qr": qr_svg(url, f"本文二维码：{url}"), "weibo": weibo_url(url, article.title)},
         "page": {"kind": "article", "title": article.title, "description": view["summary"], "unpublished": view["unpublished"],
                  "og_type": "article", "article": view, "jsonld": _article_jsonld(article, view, views)},
     }

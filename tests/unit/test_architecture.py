@@ -25,7 +25,7 @@ RANK = {
     "checks": 8,
     "feeds": 9, "sitemap": 9, "plans": 9, "icons": 9,
     "render": 10,
-    "hant": 1, "mirror": 8, "charts": 1, "typography": 1,
+    "hant": 1, "mirror": 8, "charts": 1, "typography": 1, "share": 1,
     "write": 11,
     "cache": 11,
     "build": 12,

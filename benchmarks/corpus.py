@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -87,8 +88,12 @@ def article(n: int, total: int, rnd: random.Random) -> str:
     return "\n".join(front) + "\n" + "\n\n".join(body) + "\n"
 
 
-def make_corpus(count: int, dest: Path) -> Path:
-    """Write a site with `count` articles into `dest` (replacing it), reusing the real site's config."""
+def make_corpus(count: int, dest: Path, traditional: bool = False) -> Path:
+    """Write a site with `count` articles into `dest` (replacing it), reusing the real site's config.
+
+    The Traditional mirror doubles the pages; it is off unless asked for, so that the corpus is the
+    same work as for the generators we compare with.
+    """
     if dest.exists():
         shutil.rmtree(dest)
     content = dest / "content"
@@ -97,11 +102,12 @@ def make_corpus(count: int, dest: Path) -> Path:
         shutil.copytree(ROOT / "content" / name, content / name)
     shutil.copy(ROOT / "content" / "campaign.yml", content / "campaign.yml")
     site_yml = (ROOT / "content" / "site.yml").read_text(encoding="utf-8")
+    if not traditional:
+        site_yml = re.sub(r"^traditional:\n(?:[ \t]+.*\n)*", "", site_yml, flags=re.MULTILINE)
     (content / "site.yml").write_text(site_yml + f"theme: {ROOT}\n", encoding="utf-8")
     # Scenario intros and the about page link to real articles that do not exist here.
     for md in [*(content / "scenarios").glob("*.md"), *(content / "pages").glob("*.md")]:
         text = md.read_text(encoding="utf-8")
-        import re
         md.write_text(re.sub(r"\[([^\]]+)\]\([^)]*\.md\)", r"\1", text), encoding="utf-8")
     rnd = random.Random(2025)
     for n in range(count):
@@ -115,8 +121,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("count", type=int)
     parser.add_argument("dest", type=Path)
+    parser.add_argument("--traditional", action="store_true", help="keep the /zh-hant/ mirror of the real site's settings")
     args = parser.parse_args()
-    make_corpus(args.count, args.dest)
+    make_corpus(args.count, args.dest, args.traditional)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,19 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
+def real_site_served(output: Path, base_url: str = "http://127.0.0.1/") -> Iterator[str]:
+    """The real campaign site built into `output` for `base_url`, served under that URL's path."""
+    from urllib.parse import urlsplit
+
+    from liaoning_site.cli import main
+    from support import ROOT
+
+    assert main(["build", "--source", str(ROOT), "--output", str(output), "--no-cache", "--base-url", base_url]) == 0
+    with serving(output, urlsplit(base_url).path) as url:
+        yield url
+
+
+@contextmanager
 def serving(folder: Path, prefix: str = "/") -> Iterator[str]:
     """Yields the site's URL, e.g. http://127.0.0.1:PORT/szsy/."""
     handler = type("Handler", (_Handler,), {"prefix": prefix})

@@ -13,19 +13,16 @@ from typing import Iterator
 import pytest
 
 from conftest import CHROMIUM, CHROMIUM_ARGS
-from httpfolder import serving
-from liaoning_site.cli import main
+from httpfolder import real_site_served
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # node_modules/ lives here
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    output = tmp_path_factory.mktemp("lighthouse") / "out"
-    assert main(["build", "--source", str(ROOT), "--output", str(output), "--no-cache", "--base-url", "http://127.0.0.1/"]) == 0
-    with serving(output) as url:
+    with real_site_served(tmp_path_factory.mktemp("lighthouse") / "out") as url:
         yield url
 
 

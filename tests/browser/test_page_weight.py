@@ -8,19 +8,15 @@ from typing import Iterator
 
 import pytest
 
-from httpfolder import serving
-from liaoning_site.cli import main
+from httpfolder import real_site_served
 
-ROOT = Path(__file__).resolve().parents[2]
 BUDGET = 200 * 1024
 FONT_SUFFIXES = (".woff", ".woff2", ".ttf", ".otf", ".eot")
 
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    output = tmp_path_factory.mktemp("weight") / "out"
-    assert main(["build", "--source", str(ROOT), "--output", str(output), "--no-cache", "--base-url", "http://127.0.0.1/"]) == 0
-    with serving(output) as url:
+    with real_site_served(tmp_path_factory.mktemp("weight") / "out") as url:
         yield url
 
 

@@ -8,17 +8,13 @@ from typing import Iterator
 
 import pytest
 
-from httpfolder import serving
-from liaoning_site.cli import main
+from httpfolder import real_site_served
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    output = tmp_path_factory.mktemp("reader") / "out"
-    assert main(["build", "--source", str(ROOT), "--output", str(output), "--no-cache", "--base-url", "http://127.0.0.1/szsy/"]) == 0
-    with serving(output, "/szsy/") as url:
+    with real_site_served(tmp_path_factory.mktemp("reader") / "out", "http://127.0.0.1/szsy/") as url:
         yield url
 
 

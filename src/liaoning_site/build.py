@@ -22,6 +22,7 @@ from .outputs import OutputFile
 from .pool import default_jobs
 from .progress import QUIET, Progress
 from .render import render_site
+from .search import index_site
 from .validate import validate_content
 from .write import OutputError, check_output_dir, output_matches, recover_interrupted, write_outputs
 
@@ -149,6 +150,8 @@ def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
         caches.render.pages, caches.manifest = {}, {}
     try:
         site, files = render(options, diagnostics, caches, progress)
+        progress.stage("indexing the pages for search")
+        files += index_site(files, options.output_dir, caches.search, kept=caches.manifest)
     finally:
         progress.done()
     progress.stage(f"writing {options.output_dir}")

@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic, current_language
 from .load import LoadCache
 from .markdown import MARKDOWN_VERSION
 from .render import RenderCache
+from .search import SearchCache
 from .validate import ValidateCache
 
 CACHE_DIR = Path(".cache") / "liaoning-site"
@@ -47,6 +48,7 @@ class BuildCaches:
     render: RenderCache = field(default_factory=RenderCache)
     # Output file -> (size, mtime_ns) as the last build left it; lets unchanged pages stay on disk.
     manifest: dict[str, tuple[int, int]] = field(default_factory=dict)
+    search: SearchCache = field(default_factory=SearchCache)  # the last search index (names only on disk)
     # Shards as read, kept alive so that object identities stay meaningful until they are saved.
     _loaded: dict[str, dict[int, tuple[dict[Any, Any], frozenset[Any]]]] = field(default_factory=dict, repr=False)
 
@@ -112,11 +114,13 @@ def load_caches(source: Path) -> BuildCaches:
                     target.update(part)
                 caches._loaded[name][index] = (shard, _signature(name, shard))
         manifest = pickle.loads((folder / "manifest.pickle").read_bytes())
+        search = pickle.loads((folder / "search.pickle").read_bytes())
     except Exception:  # noqa: BLE001 - a damaged cache only costs time, never correctness
         return BuildCaches()
     caches.load.entries, caches.validate.entries = merged["documents"]
     caches.render.bodies, caches.render.pages = merged["bodies"][0], merged["pages"][0]
     caches.manifest = manifest if isinstance(manifest, dict) else {}
+    caches.search = search if isinstance(search, SearchCache) else SearchCache()
     return caches
 
 
@@ -135,6 +139,8 @@ def save_caches(source: Path, caches: BuildCaches) -> None:
             (folder / name).mkdir(exist_ok=True)
             _atomic_write(folder / name / f"{index:02d}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "manifest.pickle", pickle.dumps(caches.manifest, protocol=pickle.HIGHEST_PROTOCOL))
+    names_only = SearchCache(caches.search.key, dict.fromkeys(caches.search.files))  # the files are in the output
+    _atomic_write(folder / "search.pickle", pickle.dumps(names_only, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def input_stamp(source: Path, theme: Path | None, settings: object) -> str:

@@ -25,6 +25,7 @@ RANK = {
     "checks": 8,
     "feeds": 9, "sitemap": 9, "plans": 9, "icons": 9,
     "render": 10,
+    "searchtext": 1, "search": 10,
     "hant": 1, "mirror": 8, "charts": 1, "typography": 1, "share": 1,
     "write": 11,
     "cache": 11,

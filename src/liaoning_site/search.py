@@ -1,0 +1,262 @@
+"""Search stage: the rendered HTML pages -> Pagefind's index (`pagefind/...`) as more `OutputFile`s.
+
+Pagefind (the extended binary, which segments Chinese into words) indexes the element of each
+page marked `data-pagefind-body`, with the filters and metadata marked inside it. It runs on a
+copy of each marked element in a temporary folder, never on the output folder, so a failed build
+still leaves the previous output exactly as it was, and the index always matches the pages
+written with it.
+
+Readers search like Ctrl-F: every run of two or more Chinese characters on a page must find it,
+also where Pagefind's segmenter cut the run into other words (searching 能工 inside 智能工厂). So
+each page also carries its pairs of neighbouring characters as hidden metadata (see searchtext),
+and search.js asks for a query's pairs rather than its words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import html
+import json
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Container, Iterable
+
+from .outputs import OutputFile
+from .searchtext import EXCLUDE, GRAMS, TITLE_GRAMS, han_grams, page_text
+
+PREFIX = "pagefind/"
+# Pagefind also writes its own search interfaces; search.js uses only the search library.
+_UNUSED = re.compile(r"pagefind-(component-|modular-)?ui\.(js|css)$|pagefind-highlight\.js$")
+_BODY = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sdata-pagefind-body[\s>=/]")
+_LANG = re.compile(r'<html\b[^>]*\slang="([^"]*)"')
+VERSION = "1"  # of the documents given to Pagefind: a change here retires the cached index
+
+
+class SearchError(Exception):
+    """Pagefind could not be run (it is missing, or it failed); the message says what to do."""
+
+
+@dataclass
+class SearchCache:
+    """The last index: the digest of what it was built from, and its files.
+
+    A file's bytes are kept in memory (`serve`); a build keeps only names, the files being on disk.
+    """
+
+    key: str | None = None
+    files: dict[str, bytes | None] = field(default_factory=dict)
+
+
+def indexed_region(page: bytes) -> tuple[str, str] | None:
+    """(language, the element marked `data-pagefind-body` as HTML) of a page, or None if it has none."""
+    text = page.decode("utf-8")
+    found = _BODY.search(text)
+    if found is None:
+        return None
+    name, start = found[1], found.start()
+    depth = 0
+    for tag in re.finditer(rf"<(/?){name}\b[^>]*>", text[start:]):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            lang = _LANG.search(text)
+            return (lang[1] if lang else "", text[start:start + tag.end()])
+    raise ValueError(f"<{name} data-pagefind-body> is never closed")
+
+
+def search_document(lang: str, region: str) -> str:
+    """What Pagefind reads for one page: its marked element, and its character pairs as metadata."""
+    text, title = page_text(region)
+    grams, title_grams = han_grams(text, title)
+    hidden = "".join(
+        f'<span data-pagefind-meta="{name}:{" ".join(values)}"></span>'
+        for name, values in ((GRAMS, grams), (TITLE_GRAMS, title_grams)) if values
+    )
+    end = region.rindex("</")
+    return f'<!DOCTYPE html><html lang="{html.escape(lang)}"><meta charset="utf-8"><body>{region[:end]}{hidden}{region[end:]}</body></html>'
+
+
+def index_site(
+    files: Iterable[OutputFile], output: Path | None, cache: SearchCache, kept: Container[str] = (), grams: bool = True
+) -> list[OutputFile]:
+    """Pagefind's files for the HTML pages among `files`, under `pagefind/`.
+
+    A page whose `data` is None is read from `output` (it is unchanged since the last build).
+    When no page's indexed element changed, the last index is reused: its files come back as
+    they were (`data=None` when they are in `kept`, the files the last build left on disk).
+    `grams=False` builds what Pagefind alone would (for measurements).
+    """
+    documents: dict[str, str] = {}
+    for file in files:
+        if not file.output.endswith(".html"):
+            continue
+        data = file.data
+        if data is None:
+            assert output is not None, f"{file.output} was not rendered and there is no output folder to read it from"
+            data = output / file.output
+        if isinstance(data, Path):
+            data = data.read_bytes()
+        region = indexed_region(data)
+        if region is not None:
+            documents[file.output] = search_document(*region) if grams else f'<html lang="{region[0]}"><body>{region[1]}</body></html>'
+    key = _key(documents)
+    if cache.key == key and all(data is not None or name in kept for name, data in cache.files.items()):
+        return [OutputFile(name, data) for name, data in cache.files.items()]
+    with tempfile.TemporaryDirectory(prefix="liaoning-search-") as temp:
+        site, bundle = Path(temp) / "site", Path(temp) / "pagefind"
+        for rel, document in documents.items():
+            path = site.joinpath(*rel.split("/"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(document, encoding="utf-8")
+        site.mkdir(exist_ok=True)
+        asyncio.run(_run_pagefind(site, bundle))
+        result = [OutputFile(PREFIX + rel, data) for rel, data in _read_bundle(bundle)]
+    cache.key, cache.files = key, {f.output: f.data for f in result}
+    return result
+
+
+def _key(documents: dict[str, str]) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(f"{VERSION}\0{_pagefind_version()}\0{EXCLUDE}\0".encode())
+    for rel in sorted(documents):
+        hasher.update(rel.encode() + b"\0" + documents[rel].encode("utf-8") + b"\0")
+    return hasher.hexdigest()
+
+
+def _pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return ""
+
+
+async def _run_pagefind(site: Path, bundle: Path) -> None:
+    try:
+        from pagefind.index import IndexConfig, PagefindIndex
+    except ImportError:
+        raise SearchError("the search index needs Pagefind: pip install 'pagefind[extended]'") from None
+    index = PagefindIndex(IndexConfig(exclude_selectors=list(EXCLUDE)))
+    try:
+        # Pages go in as one folder: the Python API answers each request only after a pause of
+        # 0.1 s, so a request per page would cost minutes on a large site.
+        await index._start()  # noqa: SLF001 - the context manager would also write into the working folder
+    except FileNotFoundError:
+        raise SearchError("the Pagefind binary was not found: pip install 'pagefind[extended]'") from None
+    try:
+        await index.add_directory(str(site))
+        await index.write_files(output_path=str(bundle))
+    except Exception as exc:  # noqa: BLE001 - Pagefind reports its failures as plain exceptions
+        raise SearchError(f"Pagefind failed: {exc}") from exc
+    finally:
+        assert index._service is not None  # noqa: SLF001
+        await index._service.close()  # noqa: SLF001
+
+
+def _read_bundle(bundle: Path) -> list[tuple[str, bytes]]:
+    files = {}
+    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+        rel = path.relative_to(bundle).as_posix()
+        if not _UNUSED.search(rel):
+            files[rel] = path.read_bytes()
+    return sorted(_same_bytes_every_time(files).items())
+
+
+def _same_bytes_every_time(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle with the parts Pagefind writes in a random order put in order, and renamed after.
+
+    Pagefind lists a filter's values, and the languages in pagefind-entry.json, in hash-map order,
+    which changes from run to run. Filter files are named after their content and listed in each
+    language's metadata, itself named in pagefind-entry.json: all three are rewritten.
+    """
+    renamed: dict[str, str] = {}  # old name -> new name, as the metadata and the entry file write them
+    for rel in [r for r in files if r.startswith("filter/")]:
+        data = _sorted_filter(_cbor_payload(files.pop(rel)))
+        stem = rel.removeprefix("filter/").removesuffix(".pf_filter")
+        name = f"{stem.rsplit('_', 1)[0]}_{hashlib.sha1(data).hexdigest()[:7]}"
+        renamed[stem] = name
+        files[f"filter/{name}.pf_filter"] = _gzip(data)
+    for rel in [r for r in files if r.endswith(".pf_meta")]:
+        data = _cbor_payload(files.pop(rel))
+        for old, new in renamed.items():
+            data = data.replace(old.encode(), new.encode())  # same length: the CBOR stays valid
+        data = _sorted_filter_list(data, renamed.values())
+        stem = rel.removeprefix("pagefind.").removesuffix(".pf_meta")
+        name = f"{stem.rsplit('_', 1)[0]}_{hashlib.sha1(data).hexdigest()[:13]}"
+        renamed[stem] = name
+        files[f"pagefind.{name}.pf_meta"] = _gzip(data)
+    entry = json.loads(files["pagefind-entry.json"])
+    for language in entry.get("languages", {}).values():
+        language["hash"] = renamed.get(language["hash"], language["hash"])
+    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return files
+
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _cbor_payload(data: bytes) -> bytes:
+    data = gzip.decompress(data)
+    assert data.startswith(_SIGNATURE), "not a Pagefind data file"
+    return data
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _sorted_filter(data: bytes) -> bytes:
+    """A filter file (`[name, [[value, [page, ...]], ...]]` in CBOR) with its values in order."""
+    at = _cbor_head(data, len(_SIGNATURE))[1]  # inside the outer array
+    return _sorted_array(data, _cbor_end(data, at))  # after the filter's name
+
+
+def _sorted_filter_list(data: bytes, names: Iterable[str]) -> bytes:
+    """A language's metadata (a CBOR array) with its list of `[filter, file name]` pairs in order."""
+    count, at = _cbor_head(data, len(_SIGNATURE))
+    for _ in range(count):
+        end = _cbor_end(data, at)
+        if any(name.encode() in data[at:end] for name in names):
+            return _sorted_array(data, at)
+        at = end
+    return data
+
+
+def _sorted_array(data: bytes, at: int) -> bytes:
+    """`data` with the items of the CBOR array that starts at `at` sorted by their bytes."""
+    count, first = _cbor_head(data, at)
+    items, end = [], first
+    for _ in range(count):
+        start, end = end, _cbor_end(data, end)
+        items.append(data[start:end])
+    return data[:first] + b"".join(sorted(items)) + data[end:]
+
+
+def _cbor_head(data: bytes, at: int) -> tuple[int, int]:
+    """(the argument of the CBOR item at `at`, where its content starts)."""
+    info = data[at] & 31
+    if info < 24:
+        return info, at + 1
+    if info > 27:
+        raise ValueError("Pagefind wrote a CBOR item of indefinite length")
+    size = 1 << (info - 24)
+    return int.from_bytes(data[at + 1:at + 1 + size], "big"), at + 1 + size
+
+
+def _cbor_end(data: bytes, at: int) -> int:
+    """Where the CBOR item that starts at `at` ends."""
+    major = data[at] >> 5
+    value, at = _cbor_head(data, at)
+    if major in (2, 3):  # byte and text strings
+        return at + value
+    if major in (4, 5):  # arrays, maps
+        for _ in range(value if major == 4 else 2 * value):
+            at = _cbor_end(data, at)
+        return at
+    if major == 6:  # a tag, then its item
+        return _cbor_end(data, at)
+    return at  # integers and simple values

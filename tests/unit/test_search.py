@@ -1,0 +1,136 @@
+"""The search stage: what a page says, its pairs of characters, and Pagefind's index as output files."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from liaoning_site.outputs import OutputFile
+from liaoning_site.search import SearchCache, index_site, indexed_region, search_document
+from liaoning_site.searchtext import han_grams, page_text
+
+
+def page(body: str, lang: str = "zh-CN", marked: bool = True) -> bytes:
+    attribute = " data-pagefind-body" if marked else ""
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><title>t</title></head><body><header>站点导航</header>'
+        f'<main id="main"{attribute}>{body}</main><footer>页脚文字</footer></body></html>'
+    ).encode("utf-8")
+
+
+ARTICLE = (
+    '<div hidden data-pagefind-ignore><span data-pagefind-filter="kind">典型案例</span>'
+    '<span data-pagefind-meta="date">2025年6月12日</span></div>'
+    '<p class="breadcrumb"><a href="/">首页</a> / 数字工作</p>'
+    "<h1>智能工厂建设</h1>"
+    '<div class="prose"><p>辽宁省评选<a href="/x/">数字化车间</a>和智能工厂&amp;标杆。</p>'
+    '<div><div class="share"><div>分享本文</div><p>微信扫一扫</p></div></div>'
+    "<script>var 脚本 = 1;</script><p>成效明显</p></div>"
+)
+
+
+# --- what a page says
+
+
+def test_page_text_leaves_out_navigation_scripts_and_ignored_parts() -> None:
+    text, title = page_text(ARTICLE)
+    assert title == "智能工厂建设"
+    assert "辽宁省评选数字化车间和智能工厂&标杆。" in text  # links are part of the sentence; entities decoded
+    assert "成效明显" in text
+    for left_out in ("首页", "分享本文", "微信扫一扫", "脚本", "典型案例", "2025年6月12日"):
+        assert left_out not in text
+
+
+def test_pairs_cover_every_run_and_the_title_has_its_own() -> None:
+    grams, title_grams = han_grams("智能工厂建设。辽宁省评选工厂", "智能工厂建设")
+    assert title_grams == ["厂建", "工厂", "建设", "智能", "能工"]
+    assert {"辽宁", "宁省", "省评", "评选", "选工"} <= set(grams)
+    assert not set(grams) & set(title_grams)
+    # 设 only ever ends a run: alone, it is a word too, for a browser that splits the pair 建设.
+    assert "设" in grams and "厂" not in grams  # 厂 begins the pair 厂建
+
+
+def test_only_runs_of_two_or_more_characters_make_pairs() -> None:
+    assert han_grams("AI 与 5G 技术", "") == (["技术", "术"], [])
+
+
+# --- the documents Pagefind reads
+
+
+def test_the_marked_element_is_found_whole_with_its_language() -> None:
+    html = page('<div><main data-x="1">inner</main></div><p>尾</p>', lang="zh-Hant")
+    lang, region = indexed_region(html)  # type: ignore[misc]
+    assert lang == "zh-Hant"
+    assert region.startswith('<main id="main" data-pagefind-body>') and region.endswith("<p>尾</p></main>")
+    assert indexed_region(page("<p>正文</p>", marked=False)) is None
+
+
+def test_a_search_document_carries_the_pairs_as_hidden_metadata() -> None:
+    lang, region = indexed_region(page(ARTICLE))  # type: ignore[misc]
+    document = search_document(lang, region)
+    assert document.startswith('<!DOCTYPE html><html lang="zh-CN">')
+    assert '<span data-pagefind-meta="title_grams:厂建 工厂 建设 智能 能工"></span></main>' in document
+    assert "站点导航" not in document and "页脚文字" not in document
+
+
+# --- the index
+
+
+def pages(**bodies: str) -> list[OutputFile]:
+    return [OutputFile(f"{slug}/index.html", page(body)) for slug, body in bodies.items()]
+
+
+@pytest.fixture(scope="module")
+def built() -> tuple[list[OutputFile], SearchCache]:
+    cache = SearchCache()
+    files = [*pages(a=ARTICLE, b="<h1>大梨树村</h1><p>数字乡村</p>"), OutputFile("c/index.html", page("<p>不在索引里</p>", marked=False))]
+    return index_site([*files, OutputFile("feed.xml", b"<feed/>")], None, cache), cache
+
+
+def test_the_index_is_written_as_output_files_under_pagefind(built) -> None:
+    files, _ = built
+    names = {f.output for f in files}
+    assert {"pagefind/pagefind.js", "pagefind/pagefind-worker.js", "pagefind/pagefind-entry.json"} <= names
+    assert all(f.output.startswith("pagefind/") and isinstance(f.data, bytes) for f in files)
+    assert not any("pagefind-ui" in name or "highlight" in name for name in names)  # search.js is the interface
+    entry = json.loads(next(f.data for f in files if f.output == "pagefind/pagefind-entry.json"))
+    assert entry["languages"]["zh-cn"]["page_count"] == 2  # the unmarked page is not in it
+
+
+def test_fragments_hold_the_text_filters_and_metadata(built) -> None:
+    files, _ = built
+    fragments = [json.loads(gzip.decompress(f.data)[12:]) for f in files if f.output.startswith("pagefind/fragment/")]
+    article = next(f for f in fragments if f["url"] == "/a/")
+    assert article["filters"] == {"kind": ["典型案例"]}
+    assert article["meta"]["date"] == "2025年6月12日" and article["meta"]["title"] == "智能工厂建设"
+    assert "能工" in article["meta"]["title_grams"].split()
+    assert "首页" not in article["content"] and "分享" not in article["content"]
+
+
+def test_the_same_pages_give_the_same_bytes(built) -> None:
+    files, _ = built
+    again = index_site(pages(a=ARTICLE, b="<h1>大梨树村</h1><p>数字乡村</p>"), None, SearchCache())
+    assert {f.output: f.data for f in again} == {f.output: f.data for f in files}
+
+
+def test_unchanged_pages_reuse_the_last_index(built, tmp_path: Path) -> None:
+    files, cache = built
+    output = tmp_path / "out"
+    (output / "b").mkdir(parents=True)
+    (output / "b" / "index.html").write_bytes(page("<h1>大梨树村</h1><p>数字乡村</p>"))
+    on_disk = SearchCache(cache.key, dict.fromkeys(cache.files))  # as a later build reads it from .cache/
+    unchanged = [OutputFile("a/index.html", page(ARTICLE)), OutputFile("b/index.html", None)]
+    reused = index_site(unchanged, output, on_disk, kept=set(cache.files))
+    assert {(f.output, f.data) for f in reused} == {(name, None) for name in cache.files}
+    # Not on disk any more (someone removed the output): built again.
+    assert all(f.data is not None for f in index_site(unchanged, output, on_disk, kept=()))
+
+
+def test_an_edited_page_rebuilds_the_index(built) -> None:
+    files, cache = built
+    edited = index_site(pages(a=ARTICLE, b="<h1>大梨树村</h1><p>数字乡村振兴</p>"), None, cache)
+    assert {f.output for f in edited} != {f.output for f in files}
+    assert all(f.data is not None for f in edited)

@@ -74,6 +74,8 @@ class Finder(HTMLParser):
             return values.get("class") in ("brand-mark", "qr", "chart")
         if tag == "script":  # structured data, and our own scripts from /js/
             return values.get("type") == "application/ld+json" or (values.get("src") or "").startswith("/js/")
+        if tag == "form":  # the search boxes: a plain GET to the search page
+            return values.get("role") == "search" and values.get("method") == "get" and (values.get("action") or "").endswith("/search/")
         return tag == "meta" and bool(set(values) & {"charset", "name", "property"})
 
 

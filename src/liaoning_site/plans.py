@@ -17,7 +17,7 @@ from .validate import SHANGHAI, Article
 from . import metadata
 from .charts import bar_chart, comparable_groups
 from .share import qr_svg, weibo_url
-from .views import Views, date_zh
+from .views import KIND_LABELS, Views, date_zh
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,7 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
     for page in site.pages:
         key = ("page", page.digest, links_key(page.source), views.marked(page.source))
         yield PagePlan(site.routes[page.source], "page.html", key, lambda p=page: _page_context(p, views))
+    yield _search_plan(site, views)
     yield PagePlan(urls.not_found(), "404.html", ("404",), lambda: {"page": {"kind": "404", "title": "页面未找到"}})
 
 
@@ -88,6 +89,7 @@ def _scenario_context(scenario, pager: Pager, views: Views) -> dict[str, Any]:
     return {
         "scenario": view, "pager": _pager(pager, views),
         "page": {"kind": "scenario", "title": scenario.title, "description": scenario.summary,
+                 "search": _indexed("场景", [scenario.title]) if pager.number == 1 else None,
                  "jsonld": [_trail(views, (scenario.title, urls.scenario(scenario.slug).path))]},
     }
 
@@ -99,7 +101,8 @@ def _article_context(article: Article, views: Views) -> dict[str, Any]:
         "article": view,
         "share": {"url": url, "qr": qr_svg(url, f"本文二维码：{url}"), "weibo": weibo_url(url, article.title)},
         "page": {"kind": "article", "title": article.title, "description": view["summary"], "unpublished": view["unpublished"],
-                 "og_type": "article", "article": view, "jsonld": _article_jsonld(article, view, views)},
+                 "og_type": "article", "article": view, "jsonld": _article_jsonld(article, view, views),
+                 "search": _indexed(view["kind_label"], [s["title"] for s in view["scenarios"]], article.region, view["date"])},
     }
 
 
@@ -108,7 +111,8 @@ def _page_context(page, views: Views) -> dict[str, Any]:
     return {
         "doc": {"title": page.title, "html": body.html, "toc": [{"id": i, "title": t, "level": l} for i, t, l in body.toc]},
         "page": {"kind": "page", "title": page.title, "description": page.summary or body.summary,
-                 "unpublished": views.marked(page.source), "jsonld": [_trail(views, (page.title, views.site.routes[page.source].path))]},
+                 "unpublished": views.marked(page.source), "jsonld": [_trail(views, (page.title, views.site.routes[page.source].path))],
+                 "search": _indexed("页面", [])},
     }
 
 
@@ -157,6 +161,30 @@ def _archive(site: Site, views: Views) -> list[dict[str, Any]]:
         {"year": year, "months": [{"month": m, "label": f"{year}年{m}月", "articles": items} for m, items in months.items()]}
         for year, months in years.items()
     ]
+
+
+# --- search: what the index records of a page, and the search page (search.py builds the index)
+
+SEARCH_KINDS = ("场景", "页面")  # the kinds of indexed pages that are not articles
+
+
+def _indexed(kind: str, scenarios: list[str], region: str | None = None, date: str = "") -> dict[str, Any]:
+    """Filters and metadata of a page in the search index (templates/partials/search-data.html)."""
+    filters = [("kind", kind), *(("scenario", s) for s in scenarios), *([("region", region)] if region else [])]
+    return {"filters": filters, "meta": [(name, value) for name, value in (("date", date), ("scenario", "、".join(scenarios))) if value]}
+
+
+def _search_plan(site: Site, views: Views) -> PagePlan:
+    choices = {
+        "scenario": [s.title for s in site.scenarios],
+        "region": [t.name for t in site.taxonomies["regions"]],
+        "kind": [*KIND_LABELS.values(), *SEARCH_KINDS],
+    }
+    key = ("search", tuple((name, tuple(values)) for name, values in choices.items()))
+    return PagePlan(urls.search(), "search.html", key, lambda: {
+        "choices": choices,
+        "page": {"kind": "search", "title": "站内搜索", "jsonld": [_trail(views, ("站内搜索", urls.search().path))]},
+    })
 
 
 # --- the data page: figures compared like with like

@@ -197,6 +197,7 @@ def _render_page(env: jinja2.Environment, plan: PagePlan, views: Views, diagnost
         "url": views.url(route.path),
         "canonical": views.absolute(route.path),
         "path": route.path,
+        "search": None,  # filters and metadata of a page in the search index (search.py)
         **context.get("page", {}),
     }
     try:

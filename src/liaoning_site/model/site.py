@@ -199,7 +199,7 @@ def _check_terms(taxonomies: dict[str, tuple[Term, ...]], diagnostics: Diagnosti
 def _check_outputs(scenarios, articles, pages, routes, scenario_pagers, term_pagers, taxonomies, assets, diagnostics) -> dict[str, str]:
     """Map every output file to its owner; two owners of one file is an error naming both."""
     owners: dict[str, _Owner] = {}
-    generated = [urls.home(), urls.archive(), urls.data(), urls.feed(), urls.sitemap(), urls.robots(), urls.not_found(), urls.manifest(), *urls.icons()]
+    generated = [urls.home(), urls.archive(), urls.data(), urls.search(), urls.feed(), urls.sitemap(), urls.robots(), urls.not_found(), urls.manifest(), *urls.icons()]
     generated += [urls.taxonomy(kind) for kind in taxonomies]
     generated += [p.route for pagers in (*scenario_pagers.values(), *term_pagers.values()) for p in pagers[1:]]
     generated += [p[0].route for p in term_pagers.values()]

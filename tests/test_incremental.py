@@ -24,7 +24,8 @@ def full_build(site: Path, output: Path) -> dict[str, bytes]:
 def served(preview: Preview) -> dict[str, bytes]:
     snapshot = preview.snapshot
     assert snapshot is not None
-    return {**snapshot.files, **{rel: path.read_bytes() for rel, path in snapshot.assets.items()}}
+    # The search index is built when a browser first asks for it: here, for every step.
+    return {**snapshot.files, **{rel: path.read_bytes() for rel, path in snapshot.assets.items()}, **preview.search_files()}
 
 
 def edit(path: Path, old: str, new: str) -> None:

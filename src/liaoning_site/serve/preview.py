@@ -16,6 +16,8 @@ from pathlib import Path
 
 from ..build import BuildCaches, BuildOptions, render
 from ..diagnostics import BuildFailed, Diagnostic, Diagnostics
+from ..outputs import OutputFile
+from ..search import PREFIX as SEARCH_PREFIX, SearchCache, index_site
 from .watch import Change
 
 
@@ -58,6 +60,11 @@ class Preview:
         self._state = State(0, (), False)
         self._changed = threading.Condition()
         self._rebuilding = threading.Lock()
+        # The search index is built when a browser first asks for it, once per snapshot: most
+        # saves are previewed without searching, and indexing a large site takes seconds.
+        self._search = SearchCache()
+        self._indexed: tuple[Snapshot, dict[str, bytes]] | None = None
+        self._indexing = threading.Lock()
 
     @property
     def state(self) -> State:
@@ -82,6 +89,23 @@ class Preview:
             css_only = bool(changes) and all(c.is_css for c in changes) and not self._state.errors
             self._publish(snapshot, (), css_only)
             return RebuildReport(True, time.perf_counter() - started, [], diagnostics.warnings)
+
+    def search_files(self) -> dict[str, bytes]:
+        """The search index (`pagefind/...`) of the current snapshot, as `build` would write it."""
+        snapshot = self.snapshot
+        if snapshot is None:
+            return {}
+        with self._indexing:
+            if self._indexed is None or self._indexed[0] is not snapshot:
+                pages = (OutputFile(rel, data) for rel, data in snapshot.files.items())
+                files = {f.output: f.data for f in index_site(pages, None, self._search)}
+                assert all(isinstance(data, bytes) for data in files.values())
+                self._indexed = (snapshot, files)  # type: ignore[assignment]
+            return self._indexed[1]  # type: ignore[return-value]
+
+    def search_file(self, rel: str) -> bytes | None:
+        """A file of the current snapshot's search index, or None if there is no such file."""
+        return self.search_files().get(rel) if rel.startswith(SEARCH_PREFIX) else None
 
     def _invalidate(self, changes: set[Change] | None) -> None:
         if changes is None:

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..search import PREFIX as SEARCH_PREFIX, SearchError
 from .preview import Preview, State
 
 EVENTS_PATH = "/__liaoning/events"
@@ -87,6 +88,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", self._error_page(), head)
             return
         target = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+        if rel.startswith(SEARCH_PREFIX) and not snapshot.has(target):
+            self._send_search_file(rel, head)  # built on first request (Preview.search_file)
+            return
         if not snapshot.has(target) and snapshot.has(target + "/index.html"):
             query = urlsplit(self.path).query
             self._redirect(path + "/" + (f"?{query}" if query else ""))
@@ -99,6 +103,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if target.endswith(".html"):
             data = inject_script(data)
         self._send(status, content_type(target), data, head)
+
+    def _send_search_file(self, rel: str, head: bool) -> None:
+        assert self.server.preview is not None
+        try:
+            data = self.server.preview.search_file(rel)
+        except SearchError as exc:
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", f"{exc}\n".encode(), head)
+            return
+        if data is None:
+            self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", head)
+            return
+        self._send(HTTPStatus.OK, content_type(rel), data, head)
 
     def _send(self, status: HTTPStatus, kind: str, data: bytes, head: bool) -> None:
         self.send_response(status)

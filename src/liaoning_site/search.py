@@ -21,6 +21,7 @@ import html
 import json
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Container, Iterable
@@ -112,7 +113,10 @@ def index_site(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(document, encoding="utf-8")
         site.mkdir(exist_ok=True)
-        asyncio.run(_run_pagefind(site, bundle))
+        # Pagefind's Python API is asynchronous; a thread of its own also works where the caller
+        # already runs an event loop (a notebook, a test driving a browser).
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(asyncio.run, _run_pagefind(site, bundle)).result()
         result = [OutputFile(PREFIX + rel, data) for rel, data in _read_bundle(bundle)]
     cache.key, cache.files = key, {f.output: f.data for f in result}
     return result

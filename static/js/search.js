@@ -147,11 +147,15 @@ async function start(root) {
   let shown = { results: [], count: 0, terms: [] };
 
   async function showMore() {
-    const batch = shown.results.slice(shown.count, shown.count + PAGE_SIZE);
-    shown.count += batch.length;
+    const current = shown;
+    const batch = current.results.slice(current.count, current.count + PAGE_SIZE);
+    current.count += batch.length;
+    more.disabled = true;
     const pages = await Promise.all(batch.map((result) => result.data()));
-    for (const data of pages) list.append(resultItem(data, shown.terms));
-    more.hidden = shown.count >= shown.results.length;
+    if (current !== shown) return; // a newer search replaced these results meanwhile
+    for (const data of pages) list.append(resultItem(data, current.terms));
+    more.disabled = false;
+    more.hidden = current.count >= current.results.length;
   }
 
   async function search() {

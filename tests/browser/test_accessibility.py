@@ -1,7 +1,7 @@
 """axe-core in Chromium on the real site: zero violations at any impact level.
 
-The home page, a scenario page, an article, a term page, the archive and the 404 page, on a
-phone-sized and a desktop-sized window, with the page served over HTTP as readers get it.
+The home page, a scenario page, an article, a term page, the archive, the 404 page and the search
+page with results, on a phone-sized and a desktop-sized window, served over HTTP as readers get it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from liaoning_site.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "scenarios/digital-life/", "articles/jinnong-hotline/", "tags/zhi-hui-nong-ye/", "archive/", "404.html"]
+PAGES = ["", "scenarios/digital-life/", "articles/jinnong-hotline/", "tags/zhi-hui-nong-ye/", "archive/", "404.html",
+         "search/?q=金农热线"]
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +39,8 @@ def test_no_axe_violations(browser, site_url: str, path: str, width: int) -> Non
     assert AXE.is_file(), "run `npm ci` to install axe-core"
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(site_url + path)
+    if path.startswith("search/"):  # with its results shown (drawn by js/search.js)
+        page.wait_for_selector("[data-search][data-state=done] .search-result")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]

@@ -1,0 +1,190 @@
+"""Search in Chromium, on the built real site served over HTTP (at the root and under a sub-path) and
+in the preview: the article a reader looks for comes first, any run of two or more Chinese
+characters on a page finds that page (as Ctrl-F would), and the filters narrow the results."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Page
+
+from httpfolder import real_site_served
+
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+ARTICLES = {  # what readers type, and the article that must come first (its title says it)
+    "金农热线": "articles/jinnong-hotline/",
+    "智能工厂": "articles/digital-workshops-smart-factories/",
+    "大梨树": "articles/dalishu-village/",
+    "智慧助老": "articles/smart-elderly-courses/",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    output = tmp_path_factory.mktemp("search") / "out"
+    with real_site_served(output) as url:
+        yield output, url
+
+
+def search(page: Page, url: str, query: str = "", **filters: str) -> list[dict[str, str]]:
+    """Open the search page for `query` and `filters`; the results as shown."""
+    page.goto(url + "search/?" + urlencode({"q": query, **filters}))
+    return shown(page)
+
+
+def shown(page: Page) -> list[dict[str, str]]:
+    page.wait_for_selector("[data-search][data-state=done]", timeout=15000)
+    return page.eval_on_selector_all(".search-result", """items => items.map(item => ({
+        href: item.querySelector("a").getAttribute("href"),
+        meta: item.querySelector(".search-result-meta")?.textContent ?? "",
+        marks: [...item.querySelectorAll(".search-result-excerpt mark")].map(m => m.textContent),
+    }))""")
+
+
+@pytest.mark.parametrize("query, article", ARTICLES.items())
+def test_the_article_a_reader_looks_for_comes_first(browser, site, query: str, article: str) -> None:
+    _, url = site
+    page = browser.new_page()
+    results = search(page, url, query)
+    assert results[0]["href"] == "/" + article
+    assert query in results[0]["marks"]  # the excerpt shows the words, highlighted
+    assert page.input_value("#search-q") == query
+    page.close()
+
+
+def test_two_characters_from_the_middle_of_a_sentence_find_their_page(browser, site) -> None:
+    # "农民是弥合数字鸿沟需要重点关注的群体": 合数 spans two words (弥合 | 数字) of any segmenter.
+    _, url = site
+    page = browser.new_page()
+    results = search(page, url, "合数")
+    jinnong = next(r for r in results if r["href"] == "/articles/jinnong-hotline/")
+    assert "合数" in jinnong["marks"]
+    page.close()
+
+
+def test_the_header_box_leads_to_the_results(browser, site) -> None:
+    _, url = site
+    page = browser.new_page()
+    page.goto(url + "articles/dalishu-village/")
+    page.fill("#site-search-q", "金农热线")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    assert shown(page)[0]["href"] == "/articles/jinnong-hotline/"
+    page.close()
+
+
+def found(page: Page) -> int:
+    """How many results the status line reports."""
+    return int(re.sub(r"\D", "", page.inner_text("[data-status]")))
+
+
+def test_results_come_ten_at_a_time(browser, site) -> None:
+    _, url = site
+    page = browser.new_page()
+    assert len(search(page, url, "数字")) == 10
+    total = found(page)
+    assert total > 10
+    while (count := page.locator(".search-result").count()) < total:
+        page.click("[data-more]")
+        page.wait_for_function(f"document.querySelectorAll('.search-result').length > {count}")
+    assert page.locator(".search-result").count() == total and page.is_hidden("[data-more]")
+    page.close()
+
+
+def test_filters_narrow_the_results(browser, site) -> None:
+    _, url = site
+    page = browser.new_page()
+    search(page, url, "数字")
+    everything = found(page)
+    page.select_option("#search-region", "丹东市")
+    assert [r["href"] for r in shown(page)] == ["/articles/dalishu-village/"]
+    assert "region=%E4%B8%B9%E4%B8%9C%E5%B8%82" in page.url  # kept in the address, to share
+    page.select_option("#search-region", "")
+    page.select_option("#search-kind", "新闻动态")
+    assert [r["href"] for r in shown(page)] == ["/articles/campaign-launch-2025/"]
+    results = search(page, url, "数字", scenario="数字创新")
+    assert results and all("数字创新" in r["meta"] for r in results)
+    assert found(page) < everything
+    page.close()
+
+
+def test_a_filter_alone_lists_its_pages(browser, site) -> None:
+    _, url = site
+    page = browser.new_page()
+    results = search(page, url, kind="场景")
+    assert sorted(r["href"] for r in results) == sorted(f"/scenarios/{s}/" for s in ("digital-life", "digital-work", "digital-learning", "digital-innovation"))
+    page.close()
+
+
+def substring_queries(output: Path, per_page: int = 12) -> dict[str, list[tuple[str, str]]]:
+    """By language, (query, page id): runs of Chinese characters cut out of every indexed page's text."""
+    rnd = random.Random(20250612)
+    queries: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted((output / "pagefind" / "fragment").glob("*.pf_fragment")):
+        record = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        runs = HAN_RUN.findall(record["content"].replace("\u200b", ""))
+        picked = []
+        for _ in range(per_page):
+            run = rnd.choice(runs)
+            size = rnd.randint(2, min(6, len(run)))
+            start = rnd.randrange(len(run) - size + 1)
+            picked.append((run[start:start + size], path.stem))
+        queries.setdefault(path.stem.rsplit("_", 1)[0], []).extend(picked)
+    return queries
+
+
+FIND_ALL = """async (queries) => {
+    const root = document.querySelector("[data-search]");
+    const { pagefindQuery } = await import(document.querySelector('script[src*="/js/search."]').src);
+    const pagefind = await import(root.dataset.pagefind + "pagefind.js");
+    const missed = [];
+    for (const [query, id] of queries) {
+        const found = await pagefind.search(pagefindQuery(query));
+        if (!found.results.some((result) => result.id === id)) missed.push(`${query} (${id})`);
+    }
+    return missed;
+}"""
+
+
+def test_every_run_of_characters_on_every_page_finds_it(browser, site) -> None:
+    output, url = site
+    queries = substring_queries(output)
+    assert set(queries) == {"zh-cn", "zh-hant"} and min(map(len, queries.values())) > 150
+    page = browser.new_page()
+    for language, prefix in (("zh-cn", ""), ("zh-hant", "zh-hant/")):
+        page.goto(url + prefix + "search/")  # the page's language picks the index
+        page.wait_for_selector("[data-search][data-state=done]")
+        assert page.evaluate(FIND_ALL, queries[language]) == [], language
+    page.close()
+
+
+def test_the_traditional_mirror_finds_its_own_pages(browser, site) -> None:
+    _, url = site
+    page = browser.new_page()
+    page.goto(url + "zh-hant/search/?q=" + "金農熱線")
+    assert shown(page)[0]["href"] == "/zh-hant/articles/jinnong-hotline/"
+    page.close()
+
+
+def test_search_under_a_sub_path(browser, tmp_path: Path) -> None:
+    with real_site_served(tmp_path / "out", "http://127.0.0.1/szsy/") as url:
+        page = browser.new_page()
+        results = search(page, url, "大梨树", region="丹东市")
+        assert [r["href"] for r in results] == ["/szsy/articles/dalishu-village/"]
+        page.click("text=丹东市大梨树村：用数字赋能乡村振兴")
+        page.wait_for_url(url + "articles/dalishu-village/")
+        page.close()
+
+
+def test_search_in_the_preview(browser, served) -> None:
+    page = browser.new_page()
+    results = search(page, served.url, "智慧助老")
+    assert results[0]["href"] == "/articles/smart-elderly-courses/"
+    page.close()

@@ -83,4 +83,4 @@ def han_grams(text: str, title: str = "") -> tuple[list[str], list[str]]:
 
 
 def _pairs(text: str) -> set[str]:
-    return {run[i:i + 2] for run in _RUN.findall(text) for i in range(len(run) - 1)}
+    return {a + b for run in _RUN.findall(text) for a, b in zip(run, run[1:])}

@@ -20,11 +20,13 @@ from . import __version__
 from .diagnostics import Diagnostic, current_language
 from .load import LoadCache
 from .markdown import MARKDOWN_VERSION
+from .mediacache import prune
 from .render import RenderCache
 from .search import SearchCache
 from .validate import ValidateCache
 
 CACHE_DIR = Path(".cache") / "liaoning-site"
+MEDIA_DIR = "images"  # image variants and share cards, by hash (see mediacache.py): not tied to FORMAT
 
 
 def _code_digest() -> str:
@@ -70,6 +72,8 @@ def _stores(caches: BuildCaches) -> dict[str, Parts]:
         "bodies": ((caches.render.bodies, same),),
         # Page bytes stay in the output folder; only the keys are kept.
         "pages": (({out: (key, None) for out, (key, _) in caches.render.pages.items()}, same),),
+        # Image files' hashes by size and time, so unchanged images are not read again.
+        "media": ((caches.render.media.hashes, same),),
     }
 
 
@@ -96,6 +100,17 @@ def _format(source: Path) -> str:
 
 def load_caches(source: Path) -> BuildCaches:
     """The stored caches of `source`, or empty ones when there are none or they cannot be trusted."""
+    caches = _read_caches(source)
+    caches.render.media.folder = media_folder(source)
+    return caches
+
+
+def media_folder(source: Path) -> Path:
+    """Where processed images and share cards are kept for `source`."""
+    return (source / CACHE_DIR / MEDIA_DIR).resolve()
+
+
+def _read_caches(source: Path) -> BuildCaches:
     folder = source / CACHE_DIR
     caches = BuildCaches()
     try:
@@ -119,6 +134,7 @@ def load_caches(source: Path) -> BuildCaches:
         return BuildCaches()
     caches.load.entries, caches.validate.entries = merged["documents"]
     caches.render.bodies, caches.render.pages = merged["bodies"][0], merged["pages"][0]
+    caches.render.media.hashes = merged["media"][0]
     caches.manifest = manifest if isinstance(manifest, dict) else {}
     caches.search = search if isinstance(search, SearchCache) else SearchCache()
     return caches
@@ -139,6 +155,7 @@ def save_caches(source: Path, caches: BuildCaches) -> None:
             (folder / name).mkdir(exist_ok=True)
             _atomic_write(folder / name / f"{index:02d}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "manifest.pickle", pickle.dumps(caches.manifest, protocol=pickle.HIGHEST_PROTOCOL))
+    prune(caches.render.media)
     names_only = SearchCache(caches.search.key, dict.fromkeys(caches.search.files))  # the files are in the output
     _atomic_write(folder / "search.pickle", pickle.dumps(names_only, protocol=pickle.HIGHEST_PROTOCOL))
 

@@ -14,6 +14,7 @@ from .checks import editorial_checks
 from .config import normalize_base_url
 from .build import BuildOptions, UsageError, build, check_source, prepare_site
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics, LANGUAGES, tr, use_language
+from .images import check_images
 from .pool import default_jobs
 from .progress import Progress
 from .validate import SHANGHAI
@@ -133,6 +134,7 @@ def run_check(args: argparse.Namespace) -> int:
         except BuildFailed:
             pass
         else:
+            check_images(site, diagnostics)  # what the render stage would refuse, without encoding
             if options.drafts:
                 editorial_checks(site, diagnostics)
         found.update((d.format(), d) for d in diagnostics.items)

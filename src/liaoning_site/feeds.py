@@ -19,6 +19,7 @@ from .views import iso
 
 FEED_SIZE = 30
 _SITE_PATH_ATTR = re.compile(r'(href|src)="(/[^"/][^"]*|/)"')
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
 
 
 def render_feeds(site: Site, bodies: dict[str, RenderedBody]) -> list[OutputFile]:
@@ -31,7 +32,12 @@ def render_feeds(site: Site, bodies: dict[str, RenderedBody]) -> list[OutputFile
 
 def absolutize(fragment: str, base_url: str) -> str:
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
-    return _SITE_PATH_ATTR.sub(lambda m: f'{m[1]}="{origin}{m[2]}"', fragment)
+
+    def srcset(match: re.Match[str]) -> str:  # "/a-480.webp 480w, /a-960.webp 960w": each candidate
+        candidates = [c.strip() for c in match[2].split(",")]
+        return match[1] + ", ".join(origin + c if c.startswith("/") and not c.startswith("//") else c for c in candidates) + '"'
+
+    return _SRCSET.sub(srcset, _SITE_PATH_ATTR.sub(lambda m: f'{m[1]}="{origin}{m[2]}"', fragment))
 
 
 def atom_feed(site: Site, bodies: dict[str, RenderedBody], path: str, title: str, articles: Iterable[Article]) -> str:

@@ -44,8 +44,10 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
     def card_key(article: Article) -> tuple[Any, ...]:
         return cards[article.source]
 
-    def links_key(source: str) -> tuple[tuple[str, str], ...]:
-        return tuple(site.links[source].items())  # in the order the links appear: already stable
+    def links_key(source: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+        # Links in the order they appear (already stable), and the hashes of the images shown:
+        # an image file edited under the same name changes the page's pictures.
+        return tuple(site.links[source].items()), views.pictures.signature(source)
 
     latest = site.latest
     counts = tuple(sum(len(p.items) for p in site.scenario_pagers[s.slug]) for s in site.scenarios)

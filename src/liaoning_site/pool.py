@@ -41,12 +41,15 @@ def _run(bounds: tuple[int, int]) -> list:
     return [work(items[i]) for i in range(*bounds)]
 
 
-def map_forked(work: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
-    """`[work(x) for x in items]`, spread over `jobs` forked processes when it pays off."""
-    if jobs <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+def map_forked(work: Callable[[T], R], items: Sequence[T], jobs: int, min_items: int = MIN_PARALLEL, min_chunk: int = 16) -> list[R]:
+    """`[work(x) for x in items]`, spread over `jobs` forked processes when it pays off.
+
+    Heavy items (encoding an image) pay off sooner: lower `min_items` and `min_chunk` for them.
+    """
+    if jobs <= 1 or len(items) < max(2, min_items) or "fork" not in multiprocessing.get_all_start_methods():
         return [work(x) for x in items]
     # Several chunks per worker keep both cores busy when some items are slower than others.
-    size = max(16, len(items) // (jobs * 8))
+    size = max(min_chunk, len(items) // (jobs * 8))
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
     # Workers share the parent's memory until they write to it; a garbage collection pass in a

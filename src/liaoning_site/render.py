@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator, Mapping
 
@@ -20,6 +20,8 @@ import jinja2
 from .diagnostics import Diagnostic, Diagnostics, Position, tr
 from .feeds import render_feeds
 from .markdown import MARKDOWN_VERSION, MarkdownRenderer, RenderedBody, rewrite_links
+from .images import Images, process_images
+from .mediacache import MediaCache
 from .model import Site
 from .outputs import OutputFile
 from .plans import PagePlan, plan_pages
@@ -44,8 +46,9 @@ class RenderCache:
     """What a build may reuse from the previous one, held by `serve` (and by the build cache)."""
 
     bodies: dict[str, RenderedBody] = field(default_factory=dict)  # body key -> rendered Markdown
-    linked: dict[str, tuple[str, dict[str, str], RenderedBody]] = field(default_factory=dict)  # source -> links applied
+    linked: dict[str, tuple[str, dict[str, str], tuple[str, ...], RenderedBody]] = field(default_factory=dict)  # source -> links and pictures applied
     pages: dict[str, tuple[tuple, bytes]] = field(default_factory=dict)  # output -> (page key, bytes)
+    media: MediaCache = field(default_factory=MediaCache)  # image variants and share cards
     stats: RenderStats = field(default_factory=RenderStats)
 
 
@@ -59,13 +62,15 @@ class LinkedBodies(Mapping[str, RenderedBody]):
 
     Links are rewritten on first use: a build that renders a few pages touches a few bodies.
     Summaries and reading times do not depend on links, so `raw` serves them without rewriting.
+    Images become `<picture>`s at the same time: they depend on the image files, not on the text.
     """
 
-    def __init__(self, site: Site, raw: dict[str, tuple[str, RenderedBody]], cache: RenderCache):
+    def __init__(self, site: Site, raw: dict[str, tuple[str, RenderedBody]], cache: RenderCache, images: Images | None = None):
         self._site = site
         self._raw = raw  # source -> (body key, body as converted)
+        self._images = images
         self._previous = cache.linked
-        self._linked: dict[str, tuple[str, dict[str, str], RenderedBody]] = {}
+        self._linked: dict[str, tuple[str, dict[str, str], tuple[str, ...], RenderedBody]] = {}
         cache.linked = self._linked
 
     def raw(self, source: str) -> RenderedBody:
@@ -76,11 +81,15 @@ class LinkedBodies(Mapping[str, RenderedBody]):
         if entry is None:
             key, body = self._raw[source]
             links = self._site.links[source]
+            shown = self._images.signature(source) if self._images else ()
             entry = self._previous.get(source)
-            if entry is None or entry[0] != key or entry[1] != links:
-                entry = (key, links, rewrite_links(body, links, self._site.config.base_path))
+            if entry is None or entry[:3] != (key, links, shown):
+                body = rewrite_links(body, links, self._site.config.base_path)
+                if self._images is not None and shown:
+                    body = replace(body, html=self._images.rewrite(source, body.html))
+                entry = (key, links, shown, body)
             self._linked[source] = entry
-        return entry[2]
+        return entry[3]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._raw)
@@ -89,7 +98,7 @@ class LinkedBodies(Mapping[str, RenderedBody]):
         return len(self._raw)
 
 
-def render_bodies(site: Site, cache: RenderCache, jobs: int = 1) -> LinkedBodies:
+def render_bodies(site: Site, cache: RenderCache, jobs: int = 1, images: Images | None = None) -> LinkedBodies:
     """Markdown -> HTML for every published document, converting only bodies not seen before."""
     documents = (*site.scenarios, *site.articles, *site.pages)
     # The file digest covers the body; a front-matter-only edit converts one body again, cheaply.
@@ -107,7 +116,7 @@ def render_bodies(site: Site, cache: RenderCache, jobs: int = 1) -> LinkedBodies
     cache.stats.markdown += len(converted)
     kept = {key: cache.bodies.get(key) or converted[key] for key in keys}
     cache.bodies = kept  # forget bodies no longer used
-    return LinkedBodies(site, {doc.source: (key, kept[key]) for key, doc in zip(keys, documents)}, cache)
+    return LinkedBodies(site, {doc.source: (key, kept[key]) for key, doc in zip(keys, documents)}, cache, images)
 
 
 def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
@@ -146,7 +155,9 @@ def site_key(site: Site) -> str:
 def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None = None, jobs: int = 1) -> list[OutputFile]:
     """Every output of the build except copied assets; template errors become diagnostics."""
     cache = cache if cache is not None else RenderCache()
-    views = Views(site, render_bodies(site, cache, jobs))
+    cache.media.start()
+    images = process_images(site, cache.media, diagnostics, jobs)
+    views = Views(site, render_bodies(site, cache, jobs, images), images)
     common_key = site_key(site)
     # Keys stay tuples: comparing them is cheaper than hashing them, and they pickle as they are.
     plans = [(plan, (common_key, plan.template, plan.key)) for plan in plan_pages(site, views)]
@@ -183,6 +194,8 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
     files.append(render_sitemap(site))
     files.append(render_robots(site))
     files += render_icons(site)
+    files += images.files
+    cache.media.forget_unused()
     return files
 
 

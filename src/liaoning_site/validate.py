@@ -40,6 +40,7 @@ class Image:
     path: Path  # file on disk
     output: str  # path inside the output folder, "/"-separated, no leading slash
     alt: str
+    position: Position = Position()  # of the file's name in the front matter, for later stages' messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +326,7 @@ def _read_cover(fields: Fields, doc: RawDoc, config: SiteConfig) -> Image | None
             f"找不到图片 {cover!r}：文章旁边和 static/ 下都没有这个文件",
         ))
         return None
-    return Image(found[0], found[1], alt)
+    return Image(found[0], found[1], alt, fields.doc.at("cover"))
 
 
 def find_image(ref: str, beside: Path, config: SiteConfig) -> tuple[Path, str] | None:

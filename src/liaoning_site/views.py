@@ -19,6 +19,26 @@ class Bodies(Protocol):
     def __getitem__(self, source: str) -> RenderedBody: ...
 
     def raw(self, source: str) -> RenderedBody: ...
+
+
+class Pictures(Protocol):
+    """Processed images (`images.Images`): a cover's `<picture>` data and what a page shows of its images."""
+
+    def cover(self, source: str) -> dict[str, Any] | None: ...
+
+    def signature(self, source: str) -> tuple[str, ...]: ...
+
+
+class NoMedia:
+    """No images processed: views as if there were none."""
+
+    def cover(self, source: str) -> dict[str, Any] | None:
+        return None
+
+    def signature(self, source: str) -> tuple[str, ...]:
+        return ()
+
+
 from .model import Site
 from .model.taxonomy import TAXONOMIES, term_slug
 from .model import urls
@@ -49,6 +69,7 @@ class Views:
 
     site: Site
     bodies: Bodies
+    pictures: Pictures = field(default_factory=NoMedia)
     _cards: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def url(self, path: str) -> str:
@@ -110,7 +131,8 @@ class Views:
             "organization": article.organization,
             "author": article.author,
             "source": {"name": article.source_name, "url": article.source_url} if article.source_name else None,
-            "cover": {"url": self.url(self.site.covers[article.source]), "alt": cover.alt} if cover else None,
+            "cover": {"url": self.url(self.site.covers[article.source]), "alt": cover.alt, "width": None, "height": None,
+                      "srcset": None, "webp_srcset": None, "sizes": None, **(self.pictures.cover(article.source) or {})} if cover else None,
             "html": body.html,
             "toc": [{"id": i, "title": t, "level": lvl} for i, t, lvl in body.toc],
             "reading_minutes": body.reading_minutes,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import BuildCaches, BuildOptions, render
+from ..cache import media_folder
 from ..diagnostics import BuildFailed, Diagnostic, Diagnostics
 from ..outputs import OutputFile
 from ..search import PREFIX as SEARCH_PREFIX, SearchCache, index_site
@@ -55,7 +56,7 @@ class Preview:
 
     def __init__(self, options: BuildOptions):
         self.options = options
-        self.caches = BuildCaches()
+        self.caches = self._fresh_caches()
         self.snapshot: Snapshot | None = None
         self._state = State(0, (), False)
         self._changed = threading.Condition()
@@ -82,7 +83,9 @@ class Preview:
                 errors = [d for d in failed.diagnostics if d.severity == "error"]
                 self._publish(None, tuple(errors), False)
                 return RebuildReport(False, time.perf_counter() - started, errors, diagnostics.warnings)
-            snapshot = Snapshot({f.output: f.data for f in files}, {a.output: a.path for a in site.assets})
+            # Image variants and share cards are files in the media cache: served from there.
+            stored = {f.output: f.data for f in files if isinstance(f.data, Path)}
+            snapshot = Snapshot({f.output: f.data for f in files if not isinstance(f.data, Path)}, {a.output: a.path for a in site.assets} | stored)
             # The site's millions of long-lived objects would make every garbage collection pass
             # walk them all; frozen, they are left alone and a rebuild pays only for what it made.
             gc.freeze()
@@ -109,13 +112,20 @@ class Preview:
 
     def _invalidate(self, changes: set[Change] | None) -> None:
         if changes is None:
-            self.caches = BuildCaches()
+            self.caches = self._fresh_caches()
             return
         root = self.options.source.resolve()
         self.caches.load.forget({c.path.relative_to(root).as_posix() for c in changes if c.path.is_relative_to(root)})
         # Article checks look at image files on disk and at the config; other edits leave them valid.
         if any(c.kind != "content" or c.path.suffix != ".md" for c in changes):
             self.caches.validate.entries.clear()
+
+    def _fresh_caches(self) -> BuildCaches:
+        """Empty caches, but image variants and share cards are shared with `build` (they are made slowly)."""
+        caches = BuildCaches()
+        if self.options.cache:
+            caches.render.media.folder = media_folder(self.options.source)
+        return caches
 
     def _publish(self, snapshot: Snapshot | None, errors: tuple[Diagnostic, ...], css_only: bool) -> None:
         with self._changed:

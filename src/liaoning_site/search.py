@@ -37,8 +37,8 @@ _LANG = re.compile(r'<html\b[^>]*\slang="([^"]*)"')
 VERSION = "1"  # of the documents given to Pagefind: a change here retires the cached index
 
 
-class SearchError(Exception):
-    """Pagefind could not be run (it is missing, or it failed); the message says what to do."""
+class SearchError(OSError):
+    """Pagefind could not be run (it is missing, or it failed): like a missing program, not a content mistake."""
 
 
 @dataclass

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from liaoning_site.outputs import OutputFile
-from liaoning_site.search import SearchCache, index_site, indexed_region, search_document
+from liaoning_site.cli import main
+from liaoning_site.search import SearchCache, SearchError, index_site, indexed_region, search_document
 from liaoning_site.searchtext import han_grams, page_text
 
 
@@ -134,3 +135,18 @@ def test_an_edited_page_rebuilds_the_index(built) -> None:
     edited = index_site(pages(a=ARTICLE, b="<h1>大梨树村</h1><p>数字乡村振兴</p>"), None, cache)
     assert {f.output for f in edited} != {f.output for f in files}
     assert all(f.data is not None for f in edited)
+
+
+def test_without_pagefind_the_build_fails_and_leaves_the_output(make_site, tmp_path: Path, monkeypatch, capsys) -> None:
+    site = make_site()
+    output = tmp_path / "out"
+    assert main(["build", "--source", str(site), "--output", str(output)]) == 0
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    about = site / "content" / "pages" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n改过的正文。\n", encoding="utf-8")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    with pytest.raises(SearchError, match="pagefind"):
+        index_site(pages(a=ARTICLE), None, SearchCache())
+    assert main(["build", "--source", str(site), "--output", str(output)]) == 1
+    assert "liaoning-site: error: the Pagefind binary was not found: pip install 'pagefind[extended]'" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before

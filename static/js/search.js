@@ -198,10 +198,13 @@ async function start(root) {
     clearTimeout(timer);
     search();
   });
-  input.addEventListener("input", () => {
+  const later = () => {
     clearTimeout(timer);
     timer = setTimeout(search, 250);
-  });
+  };
+  // While an input method composes (pinyin before the characters are chosen), wait for its result.
+  input.addEventListener("input", (event) => event.isComposing || later());
+  input.addEventListener("compositionend", later);
   for (const select of selects) select.addEventListener("change", search);
   more.addEventListener("click", showMore);
   await search();

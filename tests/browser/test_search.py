@@ -69,6 +69,16 @@ def test_two_characters_from_the_middle_of_a_sentence_find_their_page(browser, s
     page.close()
 
 
+def test_results_follow_the_typing(browser, site) -> None:
+    _, url = site
+    page = browser.new_page()
+    search(page, url)
+    page.locator("#search-q").press_sequentially("大梨树", delay=30)
+    page.wait_for_url(re.compile(r"q=%E5%A4%A7%E6%A2%A8%E6%A0%91"))
+    assert shown(page)[0]["href"] == "/articles/dalishu-village/"
+    page.close()
+
+
 def test_the_header_box_leads_to_the_results(browser, site) -> None:
     _, url = site
     page = browser.new_page()

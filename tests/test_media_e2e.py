@@ -1,4 +1,4 @@
-"""End to end: responsive images in built sites.
+"""End to end: responsive images and share cards in built sites.
 
 tests/sites/full has an article with a cover and a body image (a 16×9 PNG); a copy of it gets a
 photo-sized cover, an article without a cover, a changed image file and a broken one.
@@ -19,10 +19,12 @@ from liaoning_site.cli import main
 from liaoning_site.serve.command import preview_options
 from liaoning_site.serve.preview import Preview
 from liaoning_site.serve.watch import classify, watched_roots
+from liaoning_site.sharecard import find_font
 from test_incremental import BASE_URL, full_build, served
 
 COVER_PAGE = Path("articles") / "dai-feng-mian-tu-de-wen-zhang" / "index.html"
 CASES = Path("content") / "articles" / "2025" / "cases"
+needs_font = pytest.mark.skipif(find_font() is None, reason="no CJK font: scripts/test installs fonts-noto-cjk")
 
 
 def png(size: tuple[int, int], color: tuple[int, int, int] = (11, 61, 145)) -> bytes:
@@ -172,3 +174,33 @@ def test_an_unreadable_image_fails_the_build_at_its_line(tmp_path: Path, capsys:
     assert page(output, COVER_PAGE) == before  # the previous output stays
     assert main(["check", "--source", str(site)]) == 1
     assert f"with-cover.md:6:8: error: {message}" in capsys.readouterr().err
+
+
+@needs_font
+def test_every_published_article_has_a_share_card(full_site: Path) -> None:
+    articles = sorted((full_site / "articles").glob("*/index.html"))
+    assert len(articles) > 20
+    for article in articles:
+        html = article.read_text(encoding="utf-8")
+        url = attr(re.search(r'<meta property="og:image"[^>]*>', html)[0], "content")
+        assert re.fullmatch(rf"https://example\.org/articles/{article.parent.name}/share\.[0-9a-f]{{10}}\.png", url)
+        with Image.open(full_site / url.removeprefix("https://example.org/")) as card:
+            assert card.size == (1200, 630) and card.format == "PNG"
+        assert '<meta name="twitter:card" content="summary_large_image">' in html
+        assert url in html.split('"@type":"NewsArticle"', 1)[1]  # JSON-LD's images name it too
+    home = page(full_site, "index.html")
+    site_card = attr(re.search(r'<meta property="og:image"[^>]*>', home)[0], "content")
+    assert re.fullmatch(r"https://example\.org/share\.[0-9a-f]{10}\.png", site_card)
+    assert f'<meta property="og:image" content="{site_card}">' in page(full_site, "archive/index.html")
+    with Image.open(full_site / site_card.removeprefix("https://example.org/")) as card:
+        assert card.size == (1200, 630)
+
+
+def test_without_a_cjk_font_the_build_warns_once_and_has_no_cards(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIAONING_SITE_CJK_FONT", str(tmp_path / "no-such-font.ttc"))
+    output = tmp_path / "out"
+    assert main(["build", "--source", str(SITES / "full"), "--output", str(output), "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning:") == 1 and "(share cards):1:1: warning: no font with Chinese characters" in err
+    assert not list(output.rglob("share.*.png"))
+    assert 'property="og:image"' not in page(output, COVER_PAGE)

@@ -22,6 +22,7 @@ from .feeds import render_feeds
 from .markdown import MARKDOWN_VERSION, MarkdownRenderer, RenderedBody, rewrite_links
 from .images import Images, process_images
 from .mediacache import MediaCache
+from .sharecard import draw_share_cards
 from .model import Site
 from .outputs import OutputFile
 from .plans import PagePlan, plan_pages
@@ -157,8 +158,9 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
     cache = cache if cache is not None else RenderCache()
     cache.media.start()
     images = process_images(site, cache.media, diagnostics, jobs)
-    views = Views(site, render_bodies(site, cache, jobs, images), images)
-    common_key = site_key(site)
+    cards = draw_share_cards(site, cache.media, diagnostics, jobs)
+    views = Views(site, render_bodies(site, cache, jobs, images), images, cards)
+    common_key = (site_key(site), cards.key)  # every page may show the site's share card
     # Keys stay tuples: comparing them is cheaper than hashing them, and they pickle as they are.
     plans = [(plan, (common_key, plan.template, plan.key)) for plan in plan_pages(site, views)]
     stale = [plan for plan, key in plans if cache.pages.get(plan.route.output, ((),))[0] != key]
@@ -194,7 +196,7 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
     files.append(render_sitemap(site))
     files.append(render_robots(site))
     files += render_icons(site)
-    files += images.files
+    files += [*images.files, *cards.files]
     cache.media.forget_unused()
     return files
 

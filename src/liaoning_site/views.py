@@ -29,14 +29,23 @@ class Pictures(Protocol):
     def signature(self, source: str) -> tuple[str, ...]: ...
 
 
+class ShareImages(Protocol):
+    """Share cards (`sharecard.ShareCards`): the output path of a document's card (`None`: the site's)."""
+
+    def output(self, source: str | None) -> str | None: ...
+
+
 class NoMedia:
-    """No images processed: views as if there were none."""
+    """No images processed and no share cards: views as if there were none."""
 
     def cover(self, source: str) -> dict[str, Any] | None:
         return None
 
     def signature(self, source: str) -> tuple[str, ...]:
         return ()
+
+    def output(self, source: str | None) -> str | None:
+        return None
 
 
 from .model import Site
@@ -70,6 +79,7 @@ class Views:
     site: Site
     bodies: Bodies
     pictures: Pictures = field(default_factory=NoMedia)
+    share: ShareImages = field(default_factory=NoMedia)
     _cards: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def url(self, path: str) -> str:
@@ -83,6 +93,11 @@ class Views:
 
     def absolute(self, path: str) -> str:
         return self.site.config.base_url + path
+
+    def share_image(self, source: str | None) -> str | None:
+        """Absolute URL of the share card of a document (`None`: the site's), for og:image."""
+        output = self.share.output(source)
+        return self.absolute(output) if output else None
 
     def term_link(self, kind: str, name: str) -> dict[str, str]:
         return {"name": name, "url": self.url(urls.term(kind, term_slug(kind, name)).path)}
@@ -133,6 +148,7 @@ class Views:
             "source": {"name": article.source_name, "url": article.source_url} if article.source_name else None,
             "cover": {"url": self.url(self.site.covers[article.source]), "alt": cover.alt, "width": None, "height": None,
                       "srcset": None, "webp_srcset": None, "sizes": None, **(self.pictures.cover(article.source) or {})} if cover else None,
+            "share_image": self.share_image(article.source),
             "html": body.html,
             "toc": [{"id": i, "title": t, "level": lvl} for i, t, lvl in body.toc],
             "reading_minutes": body.reading_minutes,
@@ -159,6 +175,7 @@ class Views:
                 "feed_url": self.url(urls.feed().path),
                 "traditional": config.traditional is not None,  # pages have /zh-hant/ twins
                 "year": campaign.year,
+                "share_image": self.share_image(None),
             },
             "campaign": {
                 "name": campaign.name,

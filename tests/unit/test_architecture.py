@@ -27,7 +27,7 @@ RANK = {
     "render": 10,
     "searchtext": 1, "search": 10,
     "hant": 1, "mirror": 8, "charts": 1, "typography": 1, "share": 1,
-    "mediacache": 2, "images": 9,
+    "mediacache": 2, "images": 9, "sharecard": 9,
     "write": 11,
     "cache": 11,
     "build": 12,

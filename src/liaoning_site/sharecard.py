@@ -1,0 +1,251 @@
+"""Share cards (render stage): the 1200×630 PNG a link preview shows (og:image), drawn with Pillow.
+
+A card shows the article's title, the campaign's theme and the site's name in the site's colours; the
+site has one more card for its other pages. Chinese needs a font with CJK glyphs: one is looked for on
+this machine at build time (`LIAONING_SITE_CJK_FONT` names one; else Noto Sans CJK from Debian's
+`fonts-noto-cjk`, other common Chinese fonts, or what fontconfig lists for zh-cn). Without one the
+build warns once and publishes no cards. Each card is drawn once per (title, theme, site name, font),
+in worker processes, and kept in the media cache; its file name carries that hash.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .diagnostics import Diagnostics, Position, tr
+from .mediacache import Entry, MediaCache, make_key, store
+from .model import Site
+from .outputs import OutputFile
+from .pool import map_forked
+
+WIDTH, HEIGHT = 1200, 630
+DRAWING = "card-1"  # change with the drawing: every card gets a new name
+NAVY, RING, DEEP, GOLD = (11, 61, 145), (24, 76, 160), (8, 43, 102), (232, 177, 14)
+WHITE, ON_BLUE = (255, 255, 255), (214, 226, 245)
+FONT_ENV = "LIAONING_SITE_CJK_FONT"
+NO_FONT = "(share cards)"  # where the missing-font warning is reported: it is about this machine
+_FONT_FOLDERS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/noto-cjk", "/usr/share/fonts/google-noto-cjk",
+                 "/usr/share/fonts/opentype/source-han-sans", "/usr/share/fonts/truetype/wqy", "/System/Library/Fonts",
+                 "C:/Windows/Fonts")
+# (regular, bold) file names in the folders above, best first.
+_FONT_FILES = (
+    ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc"), ("NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf"),
+    ("SourceHanSans-Regular.ttc", "SourceHanSans-Bold.ttc"), ("wqy-microhei.ttc", "wqy-microhei.ttc"),
+    ("wqy-zenhei.ttc", "wqy-zenhei.ttc"), ("PingFang.ttc", "PingFang.ttc"), ("msyh.ttc", "msyhbd.ttc"),
+)
+# Mark, on the header's 40-unit grid (see icons.py): three rising bars and a gold base line.
+_BARS = ((9, 13, 6, 14), (17, 9, 6, 18), (25, 17, 6, 10))
+_BASE = (8, 29, 24, 3)
+_TOKENS = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:+%'’\-]*|\s+|.")
+_NO_LINE_START = set("，。、：；！？）》」』”’…—·%,.;:!?)]}")
+_SITE = ""  # no document has this source
+
+
+class Face(NamedTuple):
+    path: str
+    index: int  # the face inside a collection (.ttc): the Simplified Chinese one
+
+
+@dataclass(frozen=True, slots=True)
+class CardFont:
+    regular: Face
+    bold: Face
+    identity: str  # files, sizes and times: a new font version draws new cards
+
+
+@dataclass(frozen=True)
+class ShareCards:
+    """The cards of this build: per article and for the site; none without a CJK font."""
+
+    articles: dict[str, str]  # article source -> output path of its card
+    site: str | None  # output path of the site's card
+    files: tuple[OutputFile, ...]
+    key: str  # the font and the site's card: part of every page's key
+
+    def output(self, source: str | None) -> str | None:
+        """The card for a document (`None`: the site's)."""
+        return self.site if source is None else self.articles.get(source)
+
+
+def draw_share_cards(site: Site, cache: MediaCache, diagnostics: Diagnostics, jobs: int = 1, font: CardFont | None = None) -> ShareCards:
+    """A card per published article and one for the site; a warning, and none, without a CJK font."""
+    font = font or find_font()
+    if font is None:
+        diagnostics.warning(NO_FONT, Position(), tr(
+            f"no font with Chinese characters was found, so pages have no share image (og:image); "
+            f"install one (Debian: apt-get install fonts-noto-cjk) or name one in {FONT_ENV}",
+            f"没有找到含中文字形的字体，因此页面没有分享图（og:image）；"
+            f"请安装字体（Debian：apt-get install fonts-noto-cjk），或用环境变量 {FONT_ENV} 指定字体文件",
+        ))
+        return ShareCards({}, None, (), "")
+    theme, name = site.campaign.theme, site.config.title
+    # source -> (title, folder of its card); the site's card has no source and sits at the top.
+    wanted = {article.source: (article.title, site.routes[article.source].path) for article in site.articles}
+    wanted[_SITE] = (site.campaign.name, "")
+    keys = {source: make_key(DRAWING, title, theme, name, font.identity) for source, (title, _) in wanted.items()}
+    entries: dict[str, Entry] = {}
+    missing: dict[str, _Job] = {}
+    for source, key in keys.items():
+        entry = cache.lookup(key)
+        if entry is not None:
+            entries[key] = entry
+        elif key not in missing:
+            missing[key] = _Job(key, wanted[source][0], theme, name, font, cache.folder)
+    for job, entry in zip(missing.values(), map_forked(_draw, list(missing.values()), jobs, min_items=8, min_chunk=4)):
+        cache.keep(job.key, entry)
+        entries[job.key] = entry
+    outputs = {source: f"{folder}share.{keys[source][:10]}.png" for source, (_, folder) in wanted.items()}
+    files = tuple(OutputFile(outputs[source], entries[keys[source]].files["card.png"]) for source in wanted)
+    site_card = outputs.pop(_SITE)
+    return ShareCards(outputs, site_card, files, make_key(font.identity, site_card))
+
+
+def find_font() -> CardFont | None:
+    """A font with Chinese glyphs on this machine, regular and bold when both exist."""
+    named = os.environ.get(FONT_ENV)
+    if named is not None:
+        return _card_font(named, named) if Path(named).is_file() else None
+    for folder in _FONT_FOLDERS:
+        for regular, bold in _FONT_FILES:
+            if (Path(folder) / regular).is_file():
+                heavy = Path(folder) / bold
+                return _card_font(str(Path(folder) / regular), str(heavy if heavy.is_file() else Path(folder) / regular))
+    listed = _fontconfig_font()
+    return _card_font(listed, listed) if listed else None
+
+
+def _fontconfig_font() -> str | None:
+    if shutil.which("fc-list") is None:
+        return None
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh-cn", "file"], capture_output=True, text=True, timeout=20, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    files = sorted({line.split(":")[0].strip() for line in listed.splitlines() if line.strip()})
+    files = [f for f in files if f.lower().endswith((".ttc", ".otf", ".ttf"))]
+    # Sans faces read best at a distance; bold ones are usually listed too, regular ones first.
+    files.sort(key=lambda f: ("sans" not in f.lower(), "bold" in f.lower(), f))
+    return files[0] if files else None
+
+
+def _card_font(regular: str, bold: str) -> CardFont | None:
+    faces = []
+    for path in (regular, bold):
+        face = _chinese_face(path)
+        if face is None:
+            return None
+        faces.append(face)
+    stats = [(p, os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in dict.fromkeys((regular, bold))]
+    return CardFont(faces[0], faces[1], repr((stats, faces)))
+
+
+def _chinese_face(path: str) -> Face | None:
+    """The Simplified Chinese face of a collection (Noto CJK holds JP, KR, SC, TC, HK), else its first."""
+    first = None
+    for index in range(16):
+        try:
+            family = ImageFont.truetype(path, 12, index=index).getname()[0] or ""
+        except OSError:
+            break
+        first = first or Face(path, index)
+        if re.search(r"\b(SC|GB|CN)\b|Simplified|简", family):
+            return Face(path, index)
+    return first
+
+
+# --- in worker processes: drawing
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    key: str
+    title: str
+    theme: str
+    site_name: str
+    font: CardFont
+    folder: Path | None
+
+
+def _draw(job: _Job) -> Entry:
+    image = draw_card(job.title, job.theme, job.site_name, job.font)
+    out = io.BytesIO()
+    # Flat colours and anti-aliased text fit a palette: a third of the bytes, drawn as sharp.
+    image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, format="PNG")
+    return store(job.folder, job.key, {"width": WIDTH, "height": HEIGHT}, {"card.png": out.getvalue()})
+
+
+@lru_cache(maxsize=32)
+def _font(face: Face, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(face.path, size, index=face.index)
+
+
+@lru_cache(maxsize=1)
+def _background() -> Image.Image:
+    image = Image.new("RGB", (WIDTH, HEIGHT), NAVY)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((900, -230, 1380, 250), outline=RING, width=56)  # the rings of the scenario headers
+    draw.ellipse((1020, 420, 1260, 660), outline=DEEP, width=26)
+    draw.rectangle((0, HEIGHT - 14, WIDTH, HEIGHT), fill=GOLD)
+    x0, y0, size = 80, 64, 64
+    k = size / 40
+    draw.rounded_rectangle((x0, y0, x0 + size - 1, y0 + size - 1), radius=round(8 * k), fill=WHITE)
+    for x, y, w, h in _BARS:
+        draw.rectangle((x0 + x * k, y0 + y * k, x0 + (x + w) * k - 1, y0 + (y + h) * k - 1), fill=NAVY)
+    x, y, w, h = _BASE
+    draw.rounded_rectangle((x0 + x * k, y0 + y * k, x0 + (x + w) * k - 1, y0 + (y + h) * k - 1), radius=2, fill=GOLD)
+    return image
+
+
+def draw_card(title: str, theme: str, site_name: str, font: CardFont) -> Image.Image:
+    """The card: the site's mark and name, the title in up to three large lines, the theme in gold."""
+    image = _background().copy()
+    draw = ImageDraw.Draw(image)
+    draw.text((164, 96), site_name, font=_font(font.regular, 30), fill=ON_BLUE, anchor="lm")
+    for size in (68, 60, 52, 46):
+        lines = wrap(title, _font(font.bold, size), 1000)
+        if len(lines) <= 3:
+            break
+    if len(lines) > 3:
+        lines = lines[:3]
+        lines[2] = _shorten(lines[2] + "…", _font(font.bold, size), 1000)
+    step = round(size * 1.34)
+    top = 300 - step * (len(lines) - 1) // 2  # the block's middle line sits at the card's optical centre
+    for number, line in enumerate(lines):
+        draw.text((80, top + number * step), line, font=_font(font.bold, size), fill=WHITE, anchor="lm")
+    draw.rectangle((80, 498, 151, 503), fill=GOLD)
+    draw.text((80, 548), theme, font=_font(font.bold, 40), fill=GOLD, anchor="lm")
+    return image
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """Lines no wider than `width`: Chinese breaks between characters, Latin words and numbers stay whole,
+    and no line starts with closing punctuation (it takes the character before it along)."""
+    lines = [""]
+    for token in _TOKENS.findall(" ".join(text.split())):
+        candidate = lines[-1] + token
+        if font.getlength(candidate) <= width or not lines[-1].strip():
+            lines[-1] = candidate
+        elif token.isspace():
+            lines.append("")
+        elif token[0] in _NO_LINE_START and len(lines[-1]) > 1:
+            lines[-1], carried = lines[-1][:-1], lines[-1][-1]
+            lines.append(carried + token)
+        else:
+            lines.append(token)
+    return [line.strip() for line in lines if line.strip()]
+
+
+def _shorten(line: str, font: ImageFont.FreeTypeFont, width: float) -> str:
+    while len(line) > 1 and font.getlength(line) > width:
+        line = line[:-2] + "…"
+    return line

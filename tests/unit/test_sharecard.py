@@ -1,0 +1,88 @@
+"""Share cards: 1200×630, titles wrapped the Chinese way, drawn once per title (cached), and a
+single warning (no cards, no failure) on a machine without a font that has Chinese glyphs."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from PIL import Image
+
+from liaoning_site.build import BuildOptions, prepare_site
+from liaoning_site.diagnostics import Diagnostics
+from liaoning_site.mediacache import MediaCache
+from liaoning_site.sharecard import FONT_ENV, HEIGHT, WIDTH, _font, draw_card, draw_share_cards, find_font, wrap
+
+FONT = find_font()
+needs_font = pytest.mark.skipif(FONT is None, reason="no CJK font: scripts/test installs fonts-noto-cjk")
+
+
+@needs_font
+def test_finds_the_simplified_chinese_face_of_noto_sans_cjk() -> None:
+    assert FONT is not None
+    family = _font(FONT.bold, 20).getname()[0]
+    assert "SC" in family or not FONT.bold.path.endswith(".ttc")  # a collection holds JP, KR, SC, TC, HK faces
+
+
+@needs_font
+def test_a_card_is_1200_by_630() -> None:
+    assert FONT is not None
+    card = draw_card("辽宁12316金农热线：用大数据与人工智能服务农户", "数智赋能 全民共享", "辽宁省全民数字素养与技能提升月", FONT)
+    assert card.size == (WIDTH, HEIGHT) == (1200, 630)
+
+
+@needs_font
+def test_titles_wrap_between_characters_but_never_inside_latin_words_or_before_closing_punctuation() -> None:
+    assert FONT is not None
+    font = _font(FONT.bold, 68)
+    lines = wrap("辽宁12316金农热线：用大数据与人工智能服务农户，让农民用上Internet和AI", font, 600)
+    assert "".join(lines) == "辽宁12316金农热线：用大数据与人工智能服务农户，让农民用上Internet和AI"
+    assert all(font.getlength(line) <= 600 for line in lines)
+    assert not any(line[0] in "，。：；" for line in lines)
+    assert any("Internet" in line for line in lines) and any("12316" in line for line in lines)
+
+
+def test_no_cjk_font_means_one_warning_and_no_cards(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FONT_ENV, "/nonexistent/font.ttc")
+    assert find_font() is None
+    diagnostics = Diagnostics()
+    site = prepare_site(BuildOptions(source=make_site()), diagnostics)
+    cards = draw_share_cards(site, MediaCache(), diagnostics)
+    assert (cards.articles, cards.site, cards.files) == ({}, None, ())
+    assert [d.format() for d in diagnostics.items] == [
+        "(share cards):1:1: warning: no font with Chinese characters was found, so pages have no share image (og:image); "
+        f"install one (Debian: apt-get install fonts-noto-cjk) or name one in {FONT_ENV}",
+    ]
+
+
+@needs_font
+def test_cards_are_drawn_once_per_title_and_kept(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    diagnostics = Diagnostics()
+    site = prepare_site(BuildOptions(source=make_site()), diagnostics)
+    first = MediaCache(tmp_path / "media")
+    cards = draw_share_cards(site, first, diagnostics)
+    assert diagnostics.items == [] and first.made == len(site.articles) + 1
+    article = site.articles[0]
+    output = cards.articles[article.source]
+    assert output.startswith(site.routes[article.source].path + "share.") and output.endswith(".png")
+    data = {f.output: f.data for f in cards.files}
+    for file in data.values():
+        assert isinstance(file, Path)
+        with Image.open(file) as image:
+            assert image.size == (1200, 630) and image.format == "PNG"
+    again = MediaCache(tmp_path / "media")
+    assert draw_share_cards(site, again, Diagnostics()).files == cards.files and again.made == 0
+
+
+@needs_font
+def test_without_a_cache_folder_cards_are_kept_in_memory(make_site: Callable[..., Path]) -> None:
+    diagnostics = Diagnostics()
+    site = prepare_site(BuildOptions(source=make_site()), diagnostics)
+    cards = draw_share_cards(site, MediaCache(), diagnostics)
+    assert cards.site is not None and cards.site.startswith("share.")
+    for file in cards.files:
+        assert isinstance(file.data, bytes)
+        with Image.open(io.BytesIO(file.data)) as image:
+            assert image.size == (1200, 630)

@@ -107,17 +107,16 @@ def index_site(
     if cache.key == key and all(data is not None or name in kept for name, data in cache.files.items()):
         return [OutputFile(name, data) for name, data in cache.files.items()]
     with tempfile.TemporaryDirectory(prefix="liaoning-search-") as temp:
-        site, bundle = Path(temp) / "site", Path(temp) / "pagefind"
+        site = Path(temp)
         for rel, document in documents.items():
             path = site.joinpath(*rel.split("/"))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(document, encoding="utf-8")
-        site.mkdir(exist_ok=True)
         # Pagefind's Python API is asynchronous; a thread of its own also works where the caller
         # already runs an event loop (a notebook, a test driving a browser).
         with ThreadPoolExecutor(max_workers=1) as thread:
-            thread.submit(asyncio.run, _run_pagefind(site, bundle)).result()
-        result = [OutputFile(PREFIX + rel, data) for rel, data in _read_bundle(bundle)]
+            bundle = thread.submit(asyncio.run, _run_pagefind(site)).result()
+    result = [OutputFile(PREFIX + rel, data) for rel, data in sorted(_same_bytes_every_time(bundle).items())]
     cache.key, cache.files = key, {f.output: f.data for f in result}
     return result
 
@@ -139,7 +138,8 @@ def _pagefind_version() -> str:
         return ""
 
 
-async def _run_pagefind(site: Path, bundle: Path) -> None:
+async def _run_pagefind(site: Path) -> dict[str, bytes]:
+    """Pagefind's bundle for the pages in `site`, in memory: {path in the bundle: bytes}."""
     try:
         from pagefind.index import IndexConfig, PagefindIndex
     except ImportError:
@@ -151,23 +151,19 @@ async def _run_pagefind(site: Path, bundle: Path) -> None:
         await index._start()  # noqa: SLF001 - the context manager would also write into the working folder
     except FileNotFoundError:
         raise SearchError("the Pagefind binary was not found: pip install 'pagefind[extended]'") from None
+    # The bundle comes back as one message (write_files may answer before its files are complete,
+    # and they are read at once here). The Python API reads messages of at most 2 MiB: lift that.
+    output = index._service._backend.stdout  # noqa: SLF001 - asyncio's reader of the service's answers
+    output._limit = max(output._limit, 1 << 31)  # noqa: SLF001
     try:
         await index.add_directory(str(site))
-        await index.write_files(output_path=str(bundle))
+        files = await index.get_files()
+        return {f["path"]: f["content"] for f in files if not _UNUSED.search(f["path"])}
     except Exception as exc:  # noqa: BLE001 - Pagefind reports its failures as plain exceptions
         raise SearchError(f"Pagefind failed: {exc}") from exc
     finally:
         assert index._service is not None  # noqa: SLF001
         await index._service.close()  # noqa: SLF001
-
-
-def _read_bundle(bundle: Path) -> list[tuple[str, bytes]]:
-    files = {}
-    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
-        rel = path.relative_to(bundle).as_posix()
-        if not _UNUSED.search(rel):
-            files[rel] = path.read_bytes()
-    return sorted(_same_bytes_every_time(files).items())
 
 
 def _same_bytes_every_time(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -33,6 +36,27 @@ def default_jobs() -> int:
 def _install(work: Callable, items: Sequence) -> None:
     global _worker
     _worker = (work, items)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # held by the parent while forking: not here
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold Ctrl-C while workers are forked, then act on it.
+
+    A KeyboardInterrupt raised inside os.fork()'s handlers is printed and dropped, and it leaves
+    the logging module's lock taken: `serve` would go on running and hang at its next log call.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is None:
+        yield  # only the main thread runs signal handlers; None: a handler Python did not install
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: held.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            signal.raise_signal(signal.SIGINT)
 
 
 def _run(bounds: tuple[int, int]) -> list:
@@ -57,8 +81,10 @@ def map_forked(work: Callable[[T], R], items: Sequence[T], jobs: int, min_items:
     gc.freeze()
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_install, initargs=(work, items)) as pool:
+            with _ctrl_c_held():
+                chunks = pool.map(_run, bounds)  # submits every chunk: the workers are forked here
             results: list[R] = []
-            for chunk in pool.map(_run, bounds):
+            for chunk in chunks:
                 results.extend(chunk)
     finally:
         gc.unfreeze()

@@ -1,4 +1,4 @@
-"""End to end: responsive images and share cards in built sites.
+"""End to end: responsive images, share cards and the scenario drawings in built sites.
 
 tests/sites/full has an article with a cover and a body image (a 16×9 PNG); a copy of it gets a
 photo-sized cover, an article without a cover, a changed image file and a broken one.
@@ -204,3 +204,28 @@ def test_without_a_cjk_font_the_build_warns_once_and_has_no_cards(tmp_path: Path
     assert err.count("warning:") == 1 and "(share cards):1:1: warning: no font with Chinese characters" in err
     assert not list(output.rglob("share.*.png"))
     assert 'property="og:image"' not in page(output, COVER_PAGE)
+
+
+def test_scenario_pages_and_home_cards_show_the_scenario_drawings(full_site: Path) -> None:
+    home = page(full_site, "index.html")
+    drawings = re.findall(r'<img class="scenario-art"[^>]*>', home)
+    assert len(drawings) == 4
+    for slug in ("digital-life", "digital-work", "digital-learning", "digital-innovation"):
+        tag = next(t for t in drawings if f"/img/scenarios/{slug}." in t)
+        assert attr(tag, "alt") == "" and (attr(tag, "width"), attr(tag, "height")) == ("120", "80")
+        svg = (full_site / attr(tag, "src").lstrip("/")).read_text(encoding="utf-8")
+        assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 160"')
+        title = re.search(r"<title>(.*?)</title>", svg)[1]
+        assert re.match(r"数字(生活|工作|学习|创新)：", title)
+        scenario = page(full_site, f"scenarios/{slug}/index.html")
+        head = re.search(r'<img class="scenario-art"[^>]*>', scenario)[0]
+        assert attr(head, "src") == attr(tag, "src") and attr(head, "alt") == ""
+        assert (attr(head, "width"), attr(head, "height")) == ("240", "160")
+
+
+def test_the_drawings_use_only_the_sites_colours() -> None:
+    palette = {"#0b3d91", "#e8b10e", "#fff", "#0f766e", "#0b5a54", "#e3f4f1", "#b45309", "#8a3d05", "#fdf0e2",
+               "#5b3cc4", "#432a9a", "#eeeafc", "#b4232f", "#8f1b25", "#fbe9ea"}
+    for path in sorted((ROOT / "static" / "img" / "scenarios").glob("*.svg")):
+        colours = set(re.findall(r'(?:fill|stroke)="(#[0-9a-f]+)"', path.read_text(encoding="utf-8")))
+        assert colours and colours <= palette, path.name

@@ -87,6 +87,7 @@ def _scenario_context(scenario, pager: Pager, views: Views) -> dict[str, Any]:
     view = {
         "title": scenario.title, "summary": scenario.summary, "html": views.bodies[scenario.source].html,
         "slug": scenario.slug, "feed_url": views.url(urls.scenario_feed(scenario.slug).path),
+        "illustration": views.illustration(scenario.slug),
     }
     return {
         "scenario": view, "pager": _pager(pager, views),

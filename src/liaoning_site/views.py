@@ -99,6 +99,11 @@ class Views:
         output = self.share.output(source)
         return self.absolute(output) if output else None
 
+    def illustration(self, slug: str) -> str | None:
+        """The scenario's drawing under static/ (for `asset()`), if the theme has one."""
+        rel = f"img/scenarios/{slug}.svg"
+        return rel if rel in self.site.asset_paths else None
+
     def term_link(self, kind: str, name: str) -> dict[str, str]:
         return {"name": name, "url": self.url(urls.term(kind, term_slug(kind, name)).path)}
 
@@ -202,6 +207,7 @@ class Views:
                     "summary": s.summary,
                     "url": self.url(urls.scenario(s.slug).path),
                     "current": current.startswith(urls.scenario(s.slug).path),
+                    "illustration": self.illustration(s.slug),
                 }
                 for s in site.scenarios
             ],

@@ -65,7 +65,8 @@ export function marked(text, terms) {
  */
 export function excerpt(content, terms, title = "", radius = EXCERPT_RADIUS) {
   // Pagefind keeps the page's text with zero-width spaces between the words it found.
-  let text = content.replace(/\u200b/g, "").replace(/\s+/g, " ").trim();
+  // Thin spaces between Chinese and Latin letters or digits (the site's typography) are kept.
+  let text = content.replace(/\u200b/g, "").replace(/[ \t\n\r]+/g, " ").trim();
   if (title && text.startsWith(title)) text = text.slice(title.length).replace(/^[.\s]+/, "");
   const folded = fold(text);
   const firsts = terms.map((t) => folded.indexOf(fold(t))).filter((at) => at >= 0);

@@ -37,7 +37,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from liaoning_site.outputs import OutputFile  # noqa: E402
-from liaoning_site.search import SearchCache, index_site  # noqa: E402
+from liaoning_site.pool import default_jobs  # noqa: E402
+from liaoning_site.search import build_bundle, search_documents  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
@@ -57,7 +58,7 @@ def index(output: Path, grams: bool) -> tuple[list[OutputFile], float]:
     """Pagefind's bundle for the pages already in `output`, as the build makes it; and the seconds it took."""
     pages = [OutputFile(p.relative_to(output).as_posix(), None) for p in sorted(output.rglob("*.html"))]
     started = time.perf_counter()
-    files = index_site(pages, output, SearchCache(), grams=grams)
+    files = build_bundle(search_documents(pages, output, default_jobs(), grams))
     return files, time.perf_counter() - started
 
 

@@ -151,7 +151,7 @@ def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
     try:
         site, files = render(options, diagnostics, caches, progress)
         progress.stage("indexing the pages for search")
-        files += index_site(files, options.output_dir, caches.search, kept=caches.manifest)
+        files += index_site(files, options.output_dir, caches.search, kept=caches.manifest, jobs=options.jobs)
     finally:
         progress.done()
     progress.stage(f"writing {options.output_dir}")

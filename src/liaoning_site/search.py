@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Container, Iterable
 
 from .outputs import OutputFile
+from .pool import map_forked
 from .searchtext import EXCLUDE, GRAMS, TITLE_GRAMS, han_grams, page_text
 
 PREFIX = "pagefind/"
@@ -80,20 +81,15 @@ def search_document(lang: str, region: str) -> str:
     return f'<!DOCTYPE html><html lang="{html.escape(lang)}"><meta charset="utf-8"><body>{region[:end]}{hidden}{region[end:]}</body></html>'
 
 
-def index_site(
-    files: Iterable[OutputFile], output: Path | None, cache: SearchCache, kept: Container[str] = (), grams: bool = True
-) -> list[OutputFile]:
-    """Pagefind's files for the HTML pages among `files`, under `pagefind/`.
+def search_documents(files: Iterable[OutputFile], output: Path | None, jobs: int = 1, grams: bool = True) -> dict[str, str]:
+    """What Pagefind reads, by output file, for the HTML pages among `files` that mark an element.
 
     A page whose `data` is None is read from `output` (it is unchanged since the last build).
-    When no page's indexed element changed, the last index is reused: its files come back as
-    they were (`data=None` when they are in `kept`, the files the last build left on disk).
-    `grams=False` builds what Pagefind alone would (for measurements).
+    `grams=False`: the pages as Pagefind alone would read them (for measurements).
     """
-    documents: dict[str, str] = {}
-    for file in files:
-        if not file.output.endswith(".html"):
-            continue
+    pages = [f for f in files if f.output.endswith(".html")]
+
+    def document(file: OutputFile) -> str | None:
         data = file.data
         if data is None:
             assert output is not None, f"{file.output} was not rendered and there is no output folder to read it from"
@@ -101,11 +97,30 @@ def index_site(
         if isinstance(data, Path):
             data = data.read_bytes()
         region = indexed_region(data)
-        if region is not None:
-            documents[file.output] = search_document(*region) if grams else f'<html lang="{region[0]}"><body>{region[1]}</body></html>'
+        if region is None:
+            return None
+        return search_document(*region) if grams else f'<html lang="{html.escape(region[0])}"><body>{region[1]}</body></html>'
+
+    return {f.output: d for f, d in zip(pages, map_forked(document, pages, jobs)) if d is not None}
+
+
+def index_site(files: Iterable[OutputFile], output: Path | None, cache: SearchCache, kept: Container[str] = (), jobs: int = 1) -> list[OutputFile]:
+    """Pagefind's files for the HTML pages among `files`, under `pagefind/` (see search_documents).
+
+    When no page's indexed element changed, the last index is reused: its files come back as
+    they were (`data=None` when they are in `kept`, the files the last build left on disk).
+    """
+    documents = search_documents(files, output, jobs)
     key = _key(documents)
     if cache.key == key and all(data is not None or name in kept for name, data in cache.files.items()):
         return [OutputFile(name, data) for name, data in cache.files.items()]
+    result = build_bundle(documents)
+    cache.key, cache.files = key, {f.output: f.data for f in result}
+    return result
+
+
+def build_bundle(documents: dict[str, str]) -> list[OutputFile]:
+    """Pagefind's bundle for these documents (by output file), under `pagefind/`, the same bytes every time."""
     with tempfile.TemporaryDirectory(prefix="liaoning-search-") as temp:
         site = Path(temp)
         for rel, document in documents.items():
@@ -116,9 +131,7 @@ def index_site(
         # already runs an event loop (a notebook, a test driving a browser).
         with ThreadPoolExecutor(max_workers=1) as thread:
             bundle = thread.submit(asyncio.run, _run_pagefind(site)).result()
-    result = [OutputFile(PREFIX + rel, data) for rel, data in sorted(_same_bytes_every_time(bundle).items())]
-    cache.key, cache.files = key, {f.output: f.data for f in result}
-    return result
+    return [OutputFile(PREFIX + rel, data) for rel, data in sorted(_same_bytes_every_time(bundle).items())]
 
 
 def _key(documents: dict[str, str]) -> str:

@@ -101,7 +101,7 @@ class Preview:
         with self._indexing:
             if self._indexed is None or self._indexed[0] is not snapshot:
                 pages = (OutputFile(rel, data) for rel, data in snapshot.files.items())
-                files = {f.output: f.data for f in index_site(pages, None, self._search)}
+                files = {f.output: f.data for f in index_site(pages, None, self._search, jobs=self.options.jobs)}
                 assert all(isinstance(data, bytes) for data in files.values())
                 self._indexed = (snapshot, files)  # type: ignore[assignment]
             return self._indexed[1]  # type: ignore[return-value]

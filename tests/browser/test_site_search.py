@@ -33,6 +33,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]
         yield output, url
 
 
+@pytest.fixture(scope="module")
+def sub_path_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """Published under https://…/szsy/: pages, the index and the results' links all under /szsy/."""
+    output = tmp_path_factory.mktemp("search-szsy") / "out"
+    with real_site_served(output, "http://127.0.0.1/szsy/") as url:
+        yield output, url
+
+
+@pytest.fixture(params=["/", "/szsy/"])
+def either_site(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """(base path, URL) of the site at the root, then under a sub-path."""
+    _, url = request.getfixturevalue("site" if request.param == "/" else "sub_path_site")
+    return request.param, url
+
+
 def search(page: Page, url: str, query: str = "", **filters: str) -> list[dict[str, str]]:
     """Open the search page for `query` and `filters`; the results as shown."""
     page.goto(url + "search/?" + urlencode({"q": query, **filters}))
@@ -49,11 +64,11 @@ def shown(page: Page) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("query, article", ARTICLES.items())
-def test_the_article_a_reader_looks_for_comes_first(browser, site, query: str, article: str) -> None:
-    _, url = site
+def test_the_article_a_reader_looks_for_comes_first(browser, either_site, query: str, article: str) -> None:
+    base, url = either_site
     page = browser.new_page()
     results = search(page, url, query)
-    assert results[0]["href"] == "/" + article
+    assert results[0]["href"] == base + article
     assert query in results[0]["marks"]  # the excerpt shows the words, highlighted
     assert page.input_value("#search-q") == query
     page.close()
@@ -108,17 +123,17 @@ def test_results_come_ten_at_a_time(browser, site) -> None:
     page.close()
 
 
-def test_filters_narrow_the_results(browser, site) -> None:
-    _, url = site
+def test_filters_narrow_the_results(browser, either_site) -> None:
+    base, url = either_site
     page = browser.new_page()
     search(page, url, "数字")
     everything = found(page)
     page.select_option("#search-region", "丹东市")
-    assert [r["href"] for r in shown(page)] == ["/articles/dalishu-village/"]
+    assert [r["href"] for r in shown(page)] == [base + "articles/dalishu-village/"]
     assert "region=%E4%B8%B9%E4%B8%9C%E5%B8%82" in page.url  # kept in the address, to share
     page.select_option("#search-region", "")
     page.select_option("#search-kind", "新闻动态")
-    assert [r["href"] for r in shown(page)] == ["/articles/campaign-launch-2025/"]
+    assert [r["href"] for r in shown(page)] == [base + "articles/campaign-launch-2025/"]
     results = search(page, url, "数字", scenario="数字创新")
     assert results and all("数字创新" in r["meta"] for r in results)
     assert found(page) < everything
@@ -183,14 +198,14 @@ def test_the_traditional_mirror_finds_its_own_pages(browser, site) -> None:
     page.close()
 
 
-def test_search_under_a_sub_path(browser, tmp_path: Path) -> None:
-    with real_site_served(tmp_path / "out", "http://127.0.0.1/szsy/") as url:
-        page = browser.new_page()
-        results = search(page, url, "大梨树", region="丹东市")
-        assert [r["href"] for r in results] == ["/szsy/articles/dalishu-village/"]
-        page.click("text=丹东市大梨树村：用数字赋能乡村振兴")
-        page.wait_for_url(url + "articles/dalishu-village/")
-        page.close()
+def test_a_result_under_a_sub_path_opens_its_page(browser, sub_path_site) -> None:
+    _, url = sub_path_site
+    page = browser.new_page()
+    results = search(page, url, "大梨树", region="丹东市")
+    assert [r["href"] for r in results] == ["/szsy/articles/dalishu-village/"]
+    page.click("text=丹东市大梨树村：用数字赋能乡村振兴")
+    page.wait_for_url(url + "articles/dalishu-village/")
+    page.close()
 
 
 def test_search_in_the_preview(browser, served) -> None:

@@ -11,7 +11,8 @@ an HTML comment naming it (`<!-- example: PATH -->` or `<!-- output: PATH -->`),
 - tests/guide/new-article/ holds the file `liaoning-site new article` writes for the guide's command.
 
 Builds use a fixed moment (`--as-of`), so that the examples about publishing dates and `expires`
-read the same whatever day the tests run.
+read the same whatever day the tests run. The tool runs in Chinese (`--lang zh`), the language of
+the guide and its editors, whatever LIAONING_SITE_LANG says.
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def diagnostic_lines(err: str) -> list[str]:
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
+    """Run the command line in-process, in Chinese (the guide's language); returns (exit code, stdout, stderr)."""
+    code = main([str(a) for a in args] + ["--lang", "zh"])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -141,7 +143,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("guide")
     site = copy_guide_site(tmp / "site")
     out = tmp / "out"
-    code = main(["build", "--source", str(site), "--output", str(out), "--drafts", "--as-of", AS_OF])
+    code = main(["build", "--source", str(site), "--output", str(out), "--drafts", "--as-of", AS_OF, "--lang", "zh"])
     assert code == 0
     return out
 
@@ -309,12 +311,12 @@ def test_new_article_writes_the_file_shown(capsys: pytest.CaptureFixture[str], t
     code, out, err = run(capsys, "new", "article", NEW_TITLE, "--scenario", "digital-life", "--region", "大连市", "--source", site)
     assert code == 0, err
     created = site / NEW_FILE.relative_to(GUIDE_FILES / "new-article")
-    assert "remove `draft: true` to publish" in out
+    assert "删掉 `draft: true` 即可发布" in out
     # The file holds the day it was made; the guide's copy was made on 2025-06-16.
     text = re.sub(r"^date: \d{4}-\d{2}-\d{2}$", "date: 2025-06-16", created.read_text(encoding="utf-8"), count=1, flags=re.M)
     assert text == NEW_FILE.read_text(encoding="utf-8")
     code, out, err = run(capsys, "new", "article", NEW_TITLE, "--scenario", "digital-life", "--source", site)
-    assert code == 1 and "already exists; nothing was written" in err
+    assert code == 1 and "已经存在，没有写入任何内容" in err
     # A new article is a draft: the site still builds, and the draft appears only with --drafts.
     code, out, err = run(capsys, "build", "--source", site, "--output", tmp_path / "out", "--drafts", "--future")
     assert code == 0, err

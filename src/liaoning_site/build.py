@@ -102,9 +102,9 @@ def prepare_site(
     config = load_config(options.source, diagnostics, options.base_url)
     _stop_if_errors(diagnostics)
     assert config is not None
-    progress.stage("reading content/")
+    progress.stage(tr("reading content/", "读取 content/"))
     sources = load_sources(config, diagnostics, caches.load)
-    progress.stage(f"checking {len(sources.docs)} documents")
+    progress.stage(tr(f"checking {len(sources.docs)} documents", f"检查 {len(sources.docs)} 个文件"))
     campaign = validate_campaign(sources.campaign, diagnostics)
     content = validate_content(sources.docs, campaign, config, diagnostics, caches.validate)
     _stop_if_errors(diagnostics)
@@ -122,7 +122,7 @@ def render(
     """Everything but writing: the site and its files, or BuildFailed."""
     caches = caches or BuildCaches()
     site = prepare_site(options, diagnostics, caches, progress)
-    progress.stage(f"rendering {len(site.articles)} articles with {options.jobs} worker(s)")
+    progress.stage(tr(f"rendering {len(site.articles)} articles with {options.jobs} worker(s)", f"用 {options.jobs} 个进程生成 {len(site.articles)} 篇文章"))
     files = render_site(site, diagnostics, caches.render, options.jobs)
     _stop_if_errors(diagnostics)
     return site, files
@@ -143,18 +143,18 @@ def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
         warnings = _up_to_date(options, stamp)
         if warnings is not None:  # the same sources give the same warnings: they are said again
             return BuildResult(options.output_dir, 0, 0, time.perf_counter() - started, warnings, up_to_date=True)
-    progress.stage("reading the build cache")
+    progress.stage(tr("reading the build cache", "读取缓存"))
     caches = load_caches(options.source) if options.cache else BuildCaches()
     if not output_matches(options.output_dir, caches.manifest):
         # Someone changed or removed the output: pages cannot be reused from it.
         caches.render.pages, caches.manifest = {}, {}
     try:
         site, files = render(options, diagnostics, caches, progress)
-        progress.stage("indexing the pages for search")
+        progress.stage(tr("indexing the pages for search", "为搜索建立索引"))
         files += index_site(files, options.output_dir, caches.search, kept=caches.manifest, jobs=options.jobs)
     finally:
         progress.done()
-    progress.stage(f"writing {options.output_dir}")
+    progress.stage(tr(f"writing {options.output_dir}", f"写入 {options.output_dir}"))
     caches.manifest = write_outputs(files, site.assets, options.output_dir, caches.manifest, verified=True)
     if options.cache:
         save_caches(options.source, caches)

@@ -217,6 +217,11 @@ _PROBLEMS_IN_CHINESE = {
     "found undefined alias": "使用了未定义的别名（`*名称`）",
     "found unknown escape character": "引号中有无法识别的转义字符（`\\` 后面的字符）；反斜杠请写成 `\\\\` 或改用单引号",
     "block sequence entries are not allowed in this context": "这里不能出现 `- 项目`（检查缩进）",
+    "found a tab character that violates indentation": "这一行用了制表符（Tab）缩进；YAML 只能用空格缩进",
+    "found a tab character where an indentation space is expected": "这一行用了制表符（Tab）缩进；YAML 只能用空格缩进",
+    "did not find expected comment or line break": "这一行在值的后面还有多余的内容（值中含有引号或冒号时，请把整段文字用引号括起来）",
+    "did not find expected <document start>": "这里应是 `键: 值` 行（检查缩进和冒号）",
+    "found unexpected end of stream": "文件在引号或括号闭合之前就结束了",
     "month must be in 1..12": "月份必须在 1 到 12 之间",
     "day is out of range for month": "这个月没有这一天",
 }

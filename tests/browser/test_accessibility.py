@@ -19,7 +19,7 @@ from liaoning_site.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["", "scenarios/digital-life/", "articles/jinnong-hotline/", "tags/zhi-hui-nong-ye/", "archive/", "404.html",
-         "search/?q=金农热线"]
+         "search/?q=金农热线", "data/", "zh-hant/", "zh-hant/articles/jinnong-hotline/", "zh-hant/data/"]
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """axe-core in Chromium on the real site: zero violations at any impact level.
 
-The home page, a scenario page, an article, a term page, the archive, the 404 page and the search
+The home page, a scenario page, an article, a term page, the archive, the 404 page, the data page,
+Traditional twins and the search
 page with results, on a phone-sized and a desktop-sized window, served over HTTP as readers get it.
 """
 

@@ -346,3 +346,10 @@ def test_the_preview_keeps_plain_stylesheet_names_for_in_place_swaps(make_site, 
     assert preview.rebuild(None).ok
     home = preview.snapshot.files["index.html"].decode("utf-8")
     assert '<link rel="stylesheet" href="/css/site.css">' in home
+
+
+def test_titles_and_cards_get_the_cjk_spacing(real_site: Path) -> None:
+    article = text(real_site / "articles" / "jinnong-hotline" / "index.html")
+    assert "<h1>辽宁\u200912316\u2009金农热线：用大数据与人工智能服务农户</h1>" in article
+    assert "<title>辽宁12316金农热线" in article  # the document head keeps the text as written
+    assert '>辽宁\u200912316\u2009金农热线：' in text(real_site / "scenarios" / "digital-work" / "index.html")  # its card

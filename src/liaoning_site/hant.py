@@ -15,6 +15,8 @@ from typing import Any
 
 import opencc
 
+from .metadata import json_ld
+
 CONVERSIONS = ("s2t", "s2hk", "s2tw", "s2twp")
 # Text nodes and tags; comments and doctype count as tags (never converted).
 _TOKEN = re.compile(r"<!--.*?-->|<[^>]*>|[^<]+", re.DOTALL)
@@ -131,8 +133,6 @@ def json_ld_blocks(page: str, convert: Any) -> str:
     """Rewrite each JSON-LD block of a page through `convert` (a function of the parsed data)."""
 
     def replace(match: re.Match[str]) -> str:
-        data = json.loads(match[2])
-        text = json.dumps(convert(data), ensure_ascii=False, separators=(",", ":"))
-        return match[1] + text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + match[3]
+        return match[1] + str(json_ld(convert(json.loads(match[2])))) + match[3]  # escaped as the page's own
 
     return re.sub(r'(<script type="application/ld\+json">)(.*?)(</script>)', replace, page, flags=re.DOTALL)

@@ -1,5 +1,5 @@
 """Reader features in Chromium: the 简/繁 switch leads to the same page in the other script, and the
-copy button (hidden without JavaScript) copies the article's address."""
+copy button (hidden without JavaScript) copies the article's address, and every QR code scans."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ from httpfolder import real_site_served
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with real_site_served(tmp_path_factory.mktemp("reader") / "out", "http://127.0.0.1/szsy/") as url:
+def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("reader") / "out"
+
+
+@pytest.fixture(scope="module")
+def site_url(output: Path) -> Iterator[str]:
+    with real_site_served(output, "http://127.0.0.1/szsy/") as url:
         yield url
 
 
@@ -50,3 +55,24 @@ def test_without_javascript_the_copy_button_stays_hidden(browser, site_url: str)
     assert page.get_by_role("button", name="复制链接").count() == 0
     assert page.locator(".share-qr svg").is_visible()
     context.close()
+
+
+def test_every_articles_qr_code_scans_to_its_own_address(browser, site_url: str, output: Path) -> None:
+    """What a phone camera does: the code as Chromium draws it, decoded by ZXing, gives the page's
+    canonical address (in both scripts, so for every URL the site's codes are drawn for)."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    pages = sorted(p.parent for p in output.glob("**/articles/*/index.html"))
+    assert any(p.relative_to(output).parts[0] == "zh-hant" for p in pages) and len(pages) >= 20, pages
+    page = browser.new_page(viewport={"width": 800, "height": 800})
+    for folder in pages:
+        path = folder.relative_to(output).as_posix() + "/"
+        page.goto(site_url + path)
+        shot = page.locator(".share-qr svg").screenshot()
+        found = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+        canonical = page.locator('link[rel="canonical"]').get_attribute("href")
+        assert [code.text for code in found] == [canonical], path
+    page.close()

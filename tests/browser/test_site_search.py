@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page
 
 from httpfolder import real_site_served
+from liaoning_site import search as search_index
 
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 ARTICLES = {  # what readers type, and the article that must come first (its title says it)
@@ -35,10 +36,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]
 
 @pytest.fixture(scope="module")
 def sub_path_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """Published under https://…/szsy/: pages, the index and the results' links all under /szsy/."""
+    """Published under https://…/szsy/: pages, the index and the results' links all under /szsy/.
+
+    Its index is cut into shards of a few pages (as a site of thousands of articles is), which the
+    browser merges: the tests run on both sites find the same results in both."""
     output = tmp_path_factory.mktemp("search-szsy") / "out"
-    with real_site_served(output, "http://127.0.0.1/szsy/") as url:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "SHARD_PAGES", 16)
+        served = real_site_served(output, "http://127.0.0.1/szsy/")
+        url = served.__enter__()
+    try:
+        assert len(json.loads((output / "pagefind" / "shards.json").read_bytes())) >= 2
         yield output, url
+    finally:
+        served.__exit__(None, None, None)
 
 
 @pytest.fixture(params=["/", "/szsy/"])
@@ -152,7 +163,7 @@ def substring_queries(output: Path, per_page: int = 12) -> dict[str, list[tuple[
     """By language, (query, page id): runs of Chinese characters cut out of every indexed page's text."""
     rnd = random.Random(20250612)
     queries: dict[str, list[tuple[str, str]]] = {}
-    for path in sorted((output / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted(output.glob("pagefind/*/fragment/*.pf_fragment")):
         record = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
         runs = HAN_RUN.findall(record["content"].replace("\u200b", ""))
         picked = []
@@ -168,7 +179,9 @@ def substring_queries(output: Path, per_page: int = 12) -> dict[str, list[tuple[
 FIND_ALL = """async (queries) => {
     const root = document.querySelector("[data-search]");
     const { pagefindQuery } = await import(document.querySelector('script[src*="/js/search."]').src);
-    const pagefind = await import(root.dataset.pagefind + "pagefind.js");
+    const shards = await (await fetch(root.dataset.pagefind + "shards.json")).json();
+    const pagefind = await import(root.dataset.pagefind + shards[0] + "pagefind.js");
+    for (const shard of shards.slice(1)) await pagefind.mergeIndex(root.dataset.pagefind + shard);
     const missed = [];
     for (const [query, id] of queries) {
         const found = await pagefind.search(pagefindQuery(query));
@@ -178,8 +191,12 @@ FIND_ALL = """async (queries) => {
 }"""
 
 
-def test_every_run_of_characters_on_every_page_finds_it(browser, site) -> None:
-    output, url = site
+def test_every_run_of_characters_on_every_page_finds_it(browser, request: pytest.FixtureRequest) -> None:
+    for fixture in ("site", "sub_path_site"):  # one index, then one in shards
+        every_run_finds_its_page(browser, *request.getfixturevalue(fixture))
+
+
+def every_run_finds_its_page(browser, output: Path, url: str) -> None:
     queries = substring_queries(output)
     assert set(queries) == {"zh-cn", "zh-hant"} and min(map(len, queries.values())) > 150
     page = browser.new_page()

@@ -10,6 +10,7 @@ import pytest
 
 from liaoning_site.outputs import OutputFile
 from liaoning_site.cli import main
+from liaoning_site import search
 from liaoning_site.search import SearchCache, SearchError, index_site, indexed_region, search_document
 from liaoning_site.searchtext import han_grams, page_text
 
@@ -94,16 +95,17 @@ def built() -> tuple[list[OutputFile], SearchCache]:
 def test_the_index_is_written_as_output_files_under_pagefind(built) -> None:
     files, _ = built
     names = {f.output for f in files}
-    assert {"pagefind/pagefind.js", "pagefind/pagefind-worker.js", "pagefind/pagefind-entry.json"} <= names
+    assert {"pagefind/shards.json", "pagefind/0/pagefind.js", "pagefind/0/pagefind-worker.js", "pagefind/0/pagefind-entry.json"} <= names
+    assert json.loads(next(f.data for f in files if f.output == "pagefind/shards.json")) == ["0/"]
     assert all(f.output.startswith("pagefind/") and isinstance(f.data, bytes) for f in files)
     assert not any("pagefind-ui" in name or "highlight" in name for name in names)  # search.js is the interface
-    entry = json.loads(next(f.data for f in files if f.output == "pagefind/pagefind-entry.json"))
+    entry = json.loads(next(f.data for f in files if f.output == "pagefind/0/pagefind-entry.json"))
     assert entry["languages"]["zh-cn"]["page_count"] == 2  # the unmarked page is not in it
 
 
 def test_fragments_hold_the_text_filters_and_metadata(built) -> None:
     files, _ = built
-    fragments = [json.loads(gzip.decompress(f.data)[12:]) for f in files if f.output.startswith("pagefind/fragment/")]
+    fragments = [json.loads(gzip.decompress(f.data)[12:]) for f in files if f.output.startswith("pagefind/0/fragment/")]
     article = next(f for f in fragments if f["url"] == "/a/")
     assert article["filters"] == {"kind": ["典型案例"]}
     assert article["meta"]["date"] == "2025年6月12日" and article["meta"]["title"] == "智能工厂建设"
@@ -122,10 +124,11 @@ def test_unchanged_pages_reuse_the_last_index(built, tmp_path: Path) -> None:
     output = tmp_path / "out"
     (output / "b").mkdir(parents=True)
     (output / "b" / "index.html").write_bytes(page("<h1>大梨树村</h1><p>数字乡村</p>"))
-    on_disk = SearchCache(cache.key, dict.fromkeys(cache.files))  # as a later build reads it from .cache/
+    on_disk = cache.names_only()  # as a later build reads it from .cache/
+    names = {name for _, shard in cache.shards.values() for name in shard}
     unchanged = [OutputFile("a/index.html", page(ARTICLE)), OutputFile("b/index.html", None)]
-    reused = index_site(unchanged, output, on_disk, kept=set(cache.files))
-    assert {(f.output, f.data) for f in reused} == {(name, None) for name in cache.files}
+    reused = index_site(unchanged, output, on_disk, kept=names)
+    assert {(f.output, f.data) for f in reused if f.output != "pagefind/shards.json"} == {(name, None) for name in names}
     # Not on disk any more (someone removed the output): built again.
     assert all(f.data is not None for f in index_site(unchanged, output, on_disk, kept=()))
 
@@ -135,6 +138,36 @@ def test_an_edited_page_rebuilds_the_index(built) -> None:
     edited = index_site(pages(a=ARTICLE, b="<h1>大梨树村</h1><p>数字乡村振兴</p>"), None, cache)
     assert {f.output for f in edited} != {f.output for f in files}
     assert all(f.data is not None for f in edited)
+
+
+def test_a_large_site_is_indexed_in_shards_and_an_edit_rebuilds_only_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)
+    bodies = {f"p{n}": f"<h1>第{n}篇</h1><p>数字乡村第{n}段正文</p>" for n in range(7)}
+    cache = SearchCache()
+    built = [f.output for f in index_site(pages(**bodies), None, cache)]
+    listing = json.loads(index_site(pages(**bodies), None, cache)[0].data)
+    # 7 pages, at most 2 a shard on average: 4 shards, of which (by the paths' hashes) none is empty
+    # here; an empty one would be left out of the list.
+    assert len(listing) >= 3 and set(listing) <= {"0/", "1/", "2/", "3/"}
+    fragments_by_shard = {folder: sum(1 for name in built if name.startswith(f"pagefind/{folder}fragment/")) for folder in listing}
+    assert sum(fragments_by_shard.values()) == 7 and all(fragments_by_shard.values())
+    made = []
+    real_build = search.build_bundle
+    monkeypatch.setattr(search, "build_bundle", lambda docs, folder: made.append((folder, set(docs))) or real_build(docs, folder))
+    edited = {**bodies, "p3": "<h1>第3篇</h1><p>改过的正文</p>"}
+    index_site(pages(**edited), None, cache)
+    assert len(made) == 1 and "p3/index.html" in made[0][1] and len(made[0][1]) < 7
+    # The shards' bundles together are what searching the whole site needs: every page, once.
+    entries = [json.loads(f.data) for f in index_site(pages(**edited), None, cache) if f.output.endswith("pagefind-entry.json")]
+    assert sum(e["languages"]["zh-cn"]["page_count"] for e in entries) == 7
+
+
+def test_pages_keep_their_shard_while_others_come_and_go() -> None:
+    paths = [f"articles/a{n}/index.html" for n in range(1000)]
+    assert [search.shard_of(p, 8) for p in paths] == [search.shard_of(p, 8) for p in reversed(paths)][::-1]
+    assert search.shard_count(400) == 1 and search.shard_count(401) == 2 and search.shard_count(10_000) == 32
+    sizes = [sum(1 for p in paths if search.shard_of(p, 8) == n) for n in range(8)]
+    assert min(sizes) > 80 and max(sizes) < 170  # spread evenly
 
 
 def test_without_pagefind_the_build_fails_and_leaves_the_output(make_site, tmp_path: Path, monkeypatch, capsys) -> None:

@@ -28,8 +28,8 @@ import json
 import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from itertools import groupby
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Container, Iterable
 
@@ -53,15 +53,17 @@ class SearchError(OSError):
 
 @dataclass
 class SearchCache:
-    """The last index, by shard folder: the digest of what the shard was built from, and its files.
+    """The last index, by shard folder: the digest of what the shard was built from, and its files;
+    and the digest of each page's document ("" for a page with nothing to index).
 
     A file's bytes are kept in memory (`serve`); a build keeps only names, the files being on disk.
     """
 
     shards: dict[str, tuple[str, dict[str, bytes | None]]] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
 
     def names_only(self) -> SearchCache:
-        return SearchCache({folder: (key, dict.fromkeys(files)) for folder, (key, files) in self.shards.items()})
+        return SearchCache({folder: (key, dict.fromkeys(files)) for folder, (key, files) in self.shards.items()}, self.pages)
 
 
 def indexed_region(page: bytes) -> tuple[str, str] | None:
@@ -99,33 +101,43 @@ def search_documents(files: Iterable[OutputFile], output: Path | None, jobs: int
     `grams=False`: the pages as Pagefind alone would read them (for measurements).
     """
     pages = [f for f in files if f.output.endswith(".html")]
+    made = map_forked(partial(_document, output=output, grams=grams), pages, jobs)
+    return {f.output: d for f, d in zip(pages, made) if d is not None}
 
-    def document(file: OutputFile) -> str | None:
-        data = file.data
-        if data is None:
-            assert output is not None, f"{file.output} was not rendered and there is no output folder to read it from"
-            data = output / file.output
-        if isinstance(data, Path):
-            data = data.read_bytes()
-        region = indexed_region(data)
-        if region is None:
-            return None
-        return search_document(*region) if grams else f'<html lang="{html.escape(region[0])}"><body>{region[1]}</body></html>'
 
-    return {f.output: d for f, d in zip(pages, map_forked(document, pages, jobs)) if d is not None}
+def _document(file: OutputFile, output: Path | None, grams: bool = True) -> str | None:
+    data = file.data
+    if data is None:
+        assert output is not None, f"{file.output} was not rendered and there is no output folder to read it from"
+        data = output / file.output
+    if isinstance(data, Path):
+        data = data.read_bytes()
+    region = indexed_region(data)
+    if region is None:
+        return None
+    return search_document(*region) if grams else f'<html lang="{html.escape(region[0])}"><body>{region[1]}</body></html>'
 
 
 def index_site(files: Iterable[OutputFile], output: Path | None, cache: SearchCache, kept: Container[str] = (), jobs: int = 1) -> list[OutputFile]:
     """Pagefind's files for the HTML pages among `files`, under `pagefind/` (see search_documents).
 
     A shard none of whose pages' indexed elements changed is reused: its files come back as they
-    were (`data=None` when they are in `kept`, the files the last build left on disk).
+    were (`data=None` when they are in `kept`, the files the last build left on disk). A page not
+    rendered again (`data=None`) is read from `output` only if its shard must be built again.
     """
-    documents = search_documents(files, output, jobs)
-    count = shard_count(len(documents))
-    by_shard = sorted((shard_of(rel, count), rel) for rel in documents)
-    shards = {f"{PREFIX}{n}/": {rel: documents[rel] for _, rel in group} for n, group in groupby(by_shard, key=lambda item: item[0])}
-    keys = {folder: _key(docs) for folder, docs in shards.items()}
+    pages = [f for f in files if f.output.endswith(".html")]
+    unchanged = {f.output for f in pages if f.data is None and f.output in cache.pages}
+    documents = search_documents([f for f in pages if f.output not in unchanged], output, jobs)
+    digests = {f.output: cache.pages[f.output] for f in pages if f.output in unchanged}
+    digests.update({f.output: _digest(documents[f.output]) if f.output in documents else "" for f in pages if f.output not in unchanged})
+    cache.pages = digests
+    indexed = sorted(rel for rel, digest in digests.items() if digest)
+    count = shard_count(len(indexed))
+    shards: dict[str, list[str]] = {}
+    for rel in indexed:
+        shards.setdefault(f"{PREFIX}{shard_of(rel, count)}/", []).append(rel)
+    shards = dict(sorted(shards.items(), key=lambda item: int(item[0][len(PREFIX):-1])))
+    keys = {folder: _key((rel, digests[rel]) for rel in rels) for folder, rels in shards.items()}
     result: list[OutputFile] = []
     stale: list[str] = []
     for folder, key in keys.items():
@@ -134,8 +146,11 @@ def index_site(files: Iterable[OutputFile], output: Path | None, cache: SearchCa
             result += [OutputFile(name, data) for name, data in last[1].items()]
         else:
             stale.append(folder)
+    missing = [OutputFile(rel, None) for folder in stale for rel in shards[folder] if rel not in documents]
+    documents.update(search_documents(missing, output, jobs))
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale)))) as pool:
-        for folder, bundle in zip(stale, pool.map(lambda folder: build_bundle(shards[folder], folder), stale)):
+        bundles = pool.map(lambda folder: build_bundle({rel: documents[rel] for rel in shards[folder]}, folder), stale)
+        for folder, bundle in zip(stale, bundles):
             result += bundle
             cache.shards[folder] = (keys[folder], {f.output: f.data for f in bundle})
     for folder in set(cache.shards) - set(keys):
@@ -171,11 +186,16 @@ def build_bundle(documents: dict[str, str], folder: str = PREFIX) -> list[Output
     return [OutputFile(folder + rel, data) for rel, data in sorted(_same_bytes_every_time(bundle).items())]
 
 
-def _key(documents: dict[str, str]) -> str:
+def _digest(document: str) -> str:
+    return hashlib.blake2b(document.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _key(pages: Iterable[tuple[str, str]]) -> str:
+    """A shard's key: its pages (output file, document digest) and what turns documents into an index."""
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(f"{VERSION}\0{_pagefind_version()}\0{EXCLUDE}\0".encode())
-    for rel in sorted(documents):
-        hasher.update(rel.encode() + b"\0" + documents[rel].encode("utf-8") + b"\0")
+    for rel, digest in pages:
+        hasher.update(f"{rel}\0{digest}\0".encode())
     return hasher.hexdigest()
 
 

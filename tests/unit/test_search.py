@@ -162,6 +162,21 @@ def test_a_large_site_is_indexed_in_shards_and_an_edit_rebuilds_only_its_own(mon
     assert sum(e["languages"]["zh-cn"]["page_count"] for e in entries) == 7
 
 
+def test_a_page_not_rendered_again_is_read_only_when_its_shard_is_rebuilt(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(search, "SHARD_PAGES", 1)
+    names = [f"p{n}" for n in range(20)]
+    one, other = next((a, b) for a in names for b in names if search.shard_of(f"{a}/index.html", 2) != search.shard_of(f"{b}/index.html", 2))
+    cache = SearchCache()
+    index_site(pages(**{one: "<h1>第一篇</h1>", other: "<h1>第二篇</h1>"}), None, cache)
+    # `other` was not rendered again, and is not in the (empty) output folder: its shard is reused.
+    again = [*pages(**{one: "<h1>第一篇，改过</h1>"}), OutputFile(f"{other}/index.html", None)]
+    entries = [json.loads(f.data) for f in index_site(again, tmp_path, cache) if f.output.endswith("pagefind-entry.json")]
+    assert sum(e["languages"]["zh-cn"]["page_count"] for e in entries) == 2
+    # Its shard changes (a page joins it): now it is read, and it is missing.
+    with pytest.raises(FileNotFoundError):
+        index_site([*again, *pages(**{n: "<h1>新的一篇</h1>" for n in names if n not in (one, other)})], tmp_path, cache)
+
+
 def test_pages_keep_their_shard_while_others_come_and_go() -> None:
     paths = [f"articles/a{n}/index.html" for n in range(1000)]
     assert [search.shard_of(p, 8) for p in paths] == [search.shard_of(p, 8) for p in reversed(paths)][::-1]

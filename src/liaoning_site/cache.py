@@ -73,7 +73,7 @@ def _stores(caches: BuildCaches) -> dict[str, Parts]:
         # Page bytes stay in the output folder; only the keys are kept.
         "pages": (({out: (key, None) for out, (key, _) in caches.render.pages.items()}, same),),
         # Image files' hashes by size and time, so unchanged images are not read again.
-        "media": ((caches.render.media.hashes, same),),
+        "media": ((caches.render.media.hashes, same), (caches.render.media.records, same)),
     }
 
 
@@ -134,7 +134,7 @@ def _read_caches(source: Path) -> BuildCaches:
         return BuildCaches()
     caches.load.entries, caches.validate.entries = merged["documents"]
     caches.render.bodies, caches.render.pages = merged["bodies"][0], merged["pages"][0]
-    caches.render.media.hashes = merged["media"][0]
+    caches.render.media.hashes, caches.render.media.records = merged["media"]
     caches.manifest = manifest if isinstance(manifest, dict) else {}
     caches.search = search if isinstance(search, SearchCache) else SearchCache()
     return caches

@@ -38,6 +38,9 @@ class MediaCache:
     folder: Path | None = None
     memory: dict[str, Entry] = field(default_factory=dict)  # entries kept in memory (no folder)
     hashes: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # file -> (size, mtime_ns, hash)
+    # key -> (facts, file name -> size) of entries on disk: checking sizes is enough to reuse one, and
+    # spares reading 10,000 records in a build that changed one article.
+    records: dict[str, tuple[dict[str, Any], dict[str, int]]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)  # keys the current (or last) build looked up: `prune` keeps them
     made: int = 0  # entries made since this cache was created: tests and benchmarks watch it
 
@@ -59,13 +62,33 @@ class MediaCache:
         self.used.add(key)
         if self.folder is None:
             return self.memory.get(key)
-        return _read_entry(self.folder / key)
+        record = self.records.get(key)
+        if record is not None:
+            facts, sizes = record
+            files = {name: self.folder / key / name for name in sizes}
+            try:
+                if all(os.stat(path).st_size == sizes[name] for name, path in files.items()):
+                    return Entry(facts, files)
+            except OSError:
+                pass
+        entry = _read_entry(self.folder / key)
+        self._record(key, entry)
+        return entry
 
     def keep(self, key: str, entry: Entry) -> None:
         """Remember an entry a worker made (in memory only: on disk the worker stored it)."""
         self.made += 1
         if self.folder is None:
             self.memory[key] = entry
+        else:
+            self._record(key, entry)
+
+    def _record(self, key: str, entry: Entry | None) -> None:
+        if entry is None:
+            self.records.pop(key, None)
+            return
+        sizes = {name: os.stat(path).st_size for name, path in entry.files.items() if isinstance(path, Path)}
+        self.records[key] = (entry.facts, sizes)
 
     def start(self) -> None:
         """A build begins: the entries it uses are counted afresh."""
@@ -74,6 +97,7 @@ class MediaCache:
     def forget_unused(self) -> None:
         """Drop in-memory entries this build did not use."""
         self.memory = {k: v for k, v in self.memory.items() if k in self.used}
+        self.records = {k: v for k, v in self.records.items() if k in self.used}
 
 
 def make_key(*parts: object) -> str:

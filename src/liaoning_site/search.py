@@ -9,7 +9,7 @@ written with it.
 The index is cut into shards (`pagefind/0/`, `pagefind/1/`, …, listed in `pagefind/shards.json`;
 search.js merges them in the browser), each a whole Pagefind bundle of the pages whose path hashes
 to it. Pagefind cannot update an index, and costs about 6 ms and 1 MB a page: a shard holds at most
-SHARD_PAGES pages on average, so an edited page re-indexes its shard only, shards are indexed two
+SHARD_PAGES pages on average (about a second of indexing), so an edited page re-indexes its shard only, shards are indexed two
 at a time, and memory stays bounded at any size.
 
 Readers search like Ctrl-F: every run of two or more Chinese characters on a page must find it,
@@ -39,7 +39,7 @@ from .searchtext import EXCLUDE, GRAMS, TITLE_GRAMS, han_grams, page_text
 
 PREFIX = "pagefind/"
 SHARDS = PREFIX + "shards.json"
-SHARD_PAGES = 400  # a power of two of shards is used, so a shard holds 200 to 400 pages on average
+SHARD_PAGES = 200  # a power of two of shards is used, so a shard holds 100 to 200 pages on average
 # Pagefind also writes its own search interfaces; search.js uses only the search library.
 _UNUSED = re.compile(r"pagefind-(component-|modular-)?ui\.(js|css)$|pagefind-highlight\.js$")
 _BODY = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sdata-pagefind-body[\s>=/]")

@@ -198,6 +198,27 @@ def test_a_damaged_cache_entry_is_made_again(images_site, tmp_path: Path) -> Non
             image.load()
 
 
+def test_entries_the_last_build_recorded_are_checked_by_size_and_remade_when_damaged(images_site, tmp_path: Path) -> None:
+    site = images_site()
+    folder = tmp_path / "media"
+    first = MediaCache(folder)
+    images, _ = processed(site, first)
+    assert first.records  # what the next build gets from .cache/ (pickled with the other caches)
+    for record in folder.rglob("entry.json"):
+        record.write_text("{not json")  # not read again: the recorded sizes are enough
+    again = MediaCache(folder, records=dict(first.records))
+    reused, _ = processed(site, again)
+    assert again.made == 0 and reused.files == images.files
+    photo = next(f.data for f in images.files if isinstance(f.data, Path) and f.data.suffix == ".jpg")
+    photo.write_bytes(photo.read_bytes()[:10])  # truncated: its size no longer matches
+    third = MediaCache(folder, records=dict(first.records))
+    repaired, _ = processed(site, third)
+    assert third.made == 1  # the damaged entry only: the other one's files still match what was recorded
+    for file in repaired.files:
+        with Image.open(file.data) as image:
+            image.load()
+
+
 def test_images_are_processed_in_parallel_workers(images_site, tmp_path: Path) -> None:
     cache = MediaCache(tmp_path / "media")
     images, diagnostics = processed(images_site(), cache, jobs=2)

@@ -180,7 +180,7 @@ def test_a_page_not_rendered_again_is_read_only_when_its_shard_is_rebuilt(monkey
 def test_pages_keep_their_shard_while_others_come_and_go() -> None:
     paths = [f"articles/a{n}/index.html" for n in range(1000)]
     assert [search.shard_of(p, 8) for p in paths] == [search.shard_of(p, 8) for p in reversed(paths)][::-1]
-    assert search.shard_count(400) == 1 and search.shard_count(401) == 2 and search.shard_count(10_000) == 32
+    assert search.shard_count(200) == 1 and search.shard_count(201) == 2 and search.shard_count(10_000) == 64
     sizes = [sum(1 for p in paths if search.shard_of(p, 8) == n) for n in range(8)]
     assert min(sizes) > 80 and max(sizes) < 170  # spread evenly
 

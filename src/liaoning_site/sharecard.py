@@ -239,19 +239,36 @@ def _with_title(image: Image.Image, title: str, font: CardFont) -> Image.Image:
 def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
     """Lines no wider than `width`: Chinese breaks between characters, Latin words and numbers stay whole,
     and no line starts with closing punctuation (it takes the character before it along)."""
-    lines = [""]
+    lines, widths = [""], [0.0]
     for token in _TOKENS.findall(" ".join(text.split())):
-        candidate = lines[-1] + token
-        if font.getlength(candidate) <= width or not lines[-1].strip():
-            lines[-1] = candidate
+        # A line's width is the sum of its tokens' (measured once each): Chinese has no kerning, and
+        # measuring the growing line again for every character was a third of a card's drawing.
+        size = _token_width(font, token)
+        if widths[-1] + size <= width or not lines[-1].strip():
+            lines[-1] += token
+            widths[-1] += size
         elif token.isspace():
             lines.append("")
+            widths.append(0.0)
         elif token[0] in _NO_LINE_START and len(lines[-1]) > 1:
             lines[-1], carried = lines[-1][:-1], lines[-1][-1]
+            widths[-1] -= _token_width(font, carried)
             lines.append(carried + token)
+            widths.append(_token_width(font, carried) + size)
         else:
             lines.append(token)
+            widths.append(size)
     return [line.strip() for line in lines if line.strip()]
+
+
+_WIDTHS: dict[tuple[int, str], float] = {}
+
+
+def _token_width(font: ImageFont.FreeTypeFont, token: str) -> float:
+    key = (id(font), token)  # fonts come from _font's cache and live as long as the process
+    if key not in _WIDTHS:
+        _WIDTHS[key] = font.getlength(token)
+    return _WIDTHS[key]
 
 
 def _shorten(line: str, font: ImageFont.FreeTypeFont, width: float) -> str:

@@ -41,6 +41,8 @@ class MediaCache:
     # key -> (facts, file name -> size) of entries on disk: checking sizes is enough to reuse one, and
     # spares reading 10,000 records in a build that changed one article.
     records: dict[str, tuple[dict[str, Any], dict[str, int]]] = field(default_factory=dict)
+    # Entries found whole during this process's life (`serve` asks for the same ones on every save).
+    verified: dict[str, Entry] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)  # keys the current (or last) build looked up: `prune` keeps them
     made: int = 0  # entries made since this cache was created: tests and benchmarks watch it
 
@@ -62,13 +64,16 @@ class MediaCache:
         self.used.add(key)
         if self.folder is None:
             return self.memory.get(key)
+        if key in self.verified:
+            return self.verified[key]
         record = self.records.get(key)
         if record is not None:
             facts, sizes = record
             files = {name: self.folder / key / name for name in sizes}
             try:
                 if all(os.stat(path).st_size == sizes[name] for name, path in files.items()):
-                    return Entry(facts, files)
+                    self.verified[key] = Entry(facts, files)
+                    return self.verified[key]
             except OSError:
                 pass
         entry = _read_entry(self.folder / key)
@@ -87,6 +92,7 @@ class MediaCache:
         if entry is None:
             self.records.pop(key, None)
             return
+        self.verified[key] = entry
         sizes = {name: os.stat(path).st_size for name, path in entry.files.items() if isinstance(path, Path)}
         self.records[key] = (entry.facts, sizes)
 
@@ -98,6 +104,7 @@ class MediaCache:
         """Drop in-memory entries this build did not use."""
         self.memory = {k: v for k, v in self.memory.items() if k in self.used}
         self.records = {k: v for k, v in self.records.items() if k in self.used}
+        self.verified = {k: v for k, v in self.verified.items() if k in self.used}
 
 
 def make_key(*parts: object) -> str:

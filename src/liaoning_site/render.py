@@ -50,6 +50,9 @@ class RenderCache:
     linked: dict[str, tuple[str, dict[str, str], tuple[str, ...], RenderedBody]] = field(default_factory=dict)  # source -> links and pictures applied
     pages: dict[str, tuple[tuple, bytes]] = field(default_factory=dict)  # output -> (page key, bytes)
     media: MediaCache = field(default_factory=MediaCache)  # image variants and share cards
+    # The Jinja2 environment and the templates' digest it was made for: `serve` compiles each
+    # template once, not on every save.
+    environment: tuple[str, jinja2.Environment] | None = None
     stats: RenderStats = field(default_factory=RenderStats)
 
 
@@ -164,13 +167,14 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
     # Keys stay tuples: comparing them is cheaper than hashing them, and they pickle as they are.
     plans = [(plan, (common_key, plan.template, plan.key)) for plan in plan_pages(site, views)]
     stale = [plan for plan, key in plans if cache.pages.get(plan.route.output, ((),))[0] != key]
-    environments: list[jinja2.Environment] = []  # one per process, made on first use
+    templates = repr(site.config.template_dirs) + templates_digest(site.config.template_dirs)
+    if cache.environment is None or cache.environment[0] != templates:
+        cache.environment = (templates, make_environment(site.config.template_dirs))
+    environment = cache.environment[1]
 
     def render_one(plan: PagePlan) -> tuple[bytes | None, list[Diagnostic]]:
-        if not environments:
-            environments.append(make_environment(site.config.template_dirs))
         local = Diagnostics()
-        html = _render_page(environments[0], plan, views, local)
+        html = _render_page(environment, plan, views, local)
         return (html.encode("utf-8") if html is not None else None), local.items
 
     fresh = {}

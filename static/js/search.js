@@ -138,7 +138,8 @@ async function start(root) {
   try {
     // The index comes in shards (see search.py): the first one's library searches them all.
     const shards = await (await fetch(root.dataset.pagefind + "shards.json")).json();
-    pagefind = await import(root.dataset.pagefind + shards[0] + "pagefind.js");
+    // A site with nothing to index has no shard: every search finds nothing.
+    pagefind = shards.length ? await import(root.dataset.pagefind + shards[0] + "pagefind.js") : { options() {}, search: async () => ({ results: [] }) };
     // Pairs from a page's title count more than pairs from its text (see searchtext.py).
     const options = { baseUrl: root.dataset.base, ranking: { metaWeights: { title_grams: 10, grams: 1 } } };
     await pagefind.options(options);

@@ -36,6 +36,7 @@ from compare import COMPARISONS  # noqa: E402
 class Measure:
     seconds: float
     peak_mb: float
+    stages: dict[str, float] = field(default_factory=dict)  # ours, with --timings: seconds by stage
 
 
 @dataclass
@@ -73,14 +74,26 @@ def timed(command: list[str], cwd: Path | None = None, env: dict[str, str] | Non
         peak = max(peak, tree_pss_kb(process.pid))
         time.sleep(0.05)
     seconds = time.perf_counter() - started
+    err = process.stderr.read()
     if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read()[-3000:]}")
-    return Measure(seconds, peak / 1024)
+        raise SystemExit(f"{' '.join(command)} failed:\n{err[-3000:]}")
+    return Measure(seconds, peak / 1024, stage_timings(err))
+
+
+def stage_timings(err: str) -> dict[str, float]:
+    """`build --timings` output -> {stage: seconds}, with counts and paths taken out of the names."""
+    stages: dict[str, float] = {}
+    for line in err.split("time per stage:\n", 1)[1].splitlines() if "time per stage:" in err else []:
+        found = re.fullmatch(r"\s*([\d.]+) s  (.+)", line)
+        if found:
+            name = "writing the output" if found[2].startswith("writing ") else re.sub(r"\d+", "N", found[2])
+            stages[name] = float(found[1])
+    return stages
 
 
 def our_build(source: Path, *extra: str) -> Measure:
-    env = {**os.environ, "CI": "true"}
-    return timed([sys.executable, "-m", "liaoning_site", "build", "--source", str(source), *extra], env=env)
+    env = {**os.environ, "CI": "true", "LIAONING_SITE_LANG": "en"}
+    return timed([sys.executable, "-m", "liaoning_site", "build", "--source", str(source), "--timings", *extra], env=env)
 
 
 def edit_article(source: Path, n: int) -> Path:
@@ -171,6 +184,13 @@ def print_table(rows: list[Row], compare: list[str]) -> None:
     print("|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print(f"| {row.size:,} | {fmt(row.cold)} | {row.cold.peak_mb:6.0f} MB | {fmt(row.warm)} | {fmt(row.edit)} | {row.reload_ms:5.0f} ms |")
+    print()
+    print("Where a cold build's time goes (`build --timings`):")
+    print()
+    print("| stage | " + " | ".join(f"{row.size:,} articles" for row in rows) + " |")
+    print("|---|" + "---:|" * len(rows))
+    for stage in dict.fromkeys(name for row in rows for name in row.cold.stages):
+        print(f"| {stage} | " + " | ".join(f"{row.cold.stages.get(stage, 0):.2f} s" for row in rows) + " |")
     if compare:
         print()
         print("| articles | generator | cold build | peak memory | liaoning-site is faster by |")

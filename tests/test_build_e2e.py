@@ -353,3 +353,29 @@ def test_titles_and_cards_get_the_cjk_spacing(real_site: Path) -> None:
     assert "<h1>辽宁\u200912316\u2009金农热线：用大数据与人工智能服务农户</h1>" in article
     assert "<title>辽宁12316金农热线" in article  # the document head keeps the text as written
     assert '>辽宁\u200912316\u2009金农热线：' in text(real_site / "scenarios" / "digital-work" / "index.html")  # its card
+
+
+def test_timings_say_how_long_each_stage_took(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    site = tmp_path / "site"
+    for name in ("content", "templates", "static"):
+        shutil.copytree(ROOT / name, site / name)
+
+    def timings() -> tuple[float, list[tuple[float, str]]]:
+        assert main(["build", "--source", str(site), "--timings"]) == 0
+        out, err = capsys.readouterr()
+        lines = err.split("time per stage:\n", 1)[1].splitlines()
+        stages = [re.fullmatch(r"\s*([\d.]+) s  (.+)", line).groups() for line in lines]
+        return float(re.search(r"in ([\d.]+) s", out)[1]), [(float(seconds), name) for seconds, name in stages]
+
+    total, stages = timings()
+    names = [name for _, name in stages]
+    for expected in ("looking for changes", "reading content/", "drawing share cards", "converting Markdown", "rendering ",
+                     "indexing the pages for search", "writing ", "saving the build cache"):
+        assert sum(name.startswith(expected) for name in names) == 1, (expected, names)
+    assert names.index("drawing share cards") < names.index("indexing the pages for search") < names.index("saving the build cache")
+    assert 0 < sum(seconds for seconds, _ in stages) <= total + 0.005 * len(stages)  # each is rounded
+    # Nothing changed: the only stage is finding that out.
+    _, again = timings()
+    assert [name for _, name in again] == ["looking for changes"]

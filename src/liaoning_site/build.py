@@ -122,8 +122,7 @@ def render(
     """Everything but writing: the site and its files, or BuildFailed."""
     caches = caches or BuildCaches()
     site = prepare_site(options, diagnostics, caches, progress)
-    progress.stage(tr(f"rendering {len(site.articles)} articles with {options.jobs} worker(s)", f"用 {options.jobs} 个进程生成 {len(site.articles)} 篇文章"))
-    files = render_site(site, diagnostics, caches.render, options.jobs)
+    files = render_site(site, diagnostics, caches.render, options.jobs, progress)
     _stop_if_errors(diagnostics)
     return site, files
 
@@ -139,9 +138,11 @@ def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
         raise UsageError(str(exc)) from None
     recover_interrupted(options.output_dir.resolve())  # a killed build's half-done work is undone first
     if options.cache:
+        progress.stage(tr("looking for changes", "检查改动"))
         stamp = _inputs_stamp(options)
         warnings = _up_to_date(options, stamp)
         if warnings is not None:  # the same sources give the same warnings: they are said again
+            progress.done()
             return BuildResult(options.output_dir, 0, 0, time.perf_counter() - started, warnings, up_to_date=True)
     progress.stage(tr("reading the build cache", "读取缓存"))
     caches = load_caches(options.source) if options.cache else BuildCaches()
@@ -157,6 +158,7 @@ def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
     progress.stage(tr(f"writing {options.output_dir}", f"写入 {options.output_dir}"))
     caches.manifest = write_outputs(files, site.assets, options.output_dir, caches.manifest, verified=True)
     if options.cache:
+        progress.stage(tr("saving the build cache", "保存缓存"))
         save_caches(options.source, caches)
         next_change = site.next_change.timestamp() if site.next_change and options.as_of is None else None
         write_stamp(options.source, stamp, next_change, caches.manifest, diagnostics.warnings)

@@ -54,6 +54,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--future", action="store_true", help="include articles dated in the future")
     build_cmd.add_argument("--as-of", type=_as_of, metavar="DATETIME", help="build the site as published at this moment (Asia/Shanghai)")
     build_cmd.add_argument("--no-cache", action="store_true", help="ignore and do not update .cache/ (a cold build)")
+    build_cmd.add_argument("--timings", action="store_true", help="print how long each stage of the build took")
     build_cmd.add_argument("--jobs", type=_positive, default=default_jobs(), metavar="N", help="worker processes for rendering (default: the number of cores)")
 
     serve_cmd = commands.add_parser("serve", help="preview the site with drafts, rebuilding and reloading on every save")
@@ -110,7 +111,8 @@ def run_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         cache=not args.no_cache,
     )
-    result = build(options, Progress())
+    progress = Progress(timed=args.timings)
+    result = build(options, progress)
     print_diagnostics(result.warnings)
     if result.up_to_date:
         print(tr(f"{result.output} is up to date (checked in {result.seconds:.2f} s)", f"{result.output} 已是最新，无需重新生成（检查用时 {result.seconds:.2f} 秒）"))
@@ -119,6 +121,11 @@ def run_build(args: argparse.Namespace) -> int:
             f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f} s",
             f"已生成 {result.pages} 个页面（共 {result.files} 个文件）到 {result.output}，用时 {result.seconds:.2f} 秒",
         ))
+    if args.timings:
+        sys.stdout.flush()
+        print(tr("time per stage:", "各阶段用时："), file=sys.stderr)
+        for stage, seconds in progress.timings:
+            print(f"{seconds:8.2f} s  {stage}", file=sys.stderr)
     return 0
 
 

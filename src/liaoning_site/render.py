@@ -27,6 +27,7 @@ from .model import Site
 from .outputs import OutputFile
 from .plans import PagePlan, plan_pages
 from .pool import map_forked
+from .progress import QUIET, Progress
 from .icons import render_icons
 from .mirror import CONVERTER_VERSION, Mirror, mirror_files
 from .metadata import json_ld
@@ -156,17 +157,21 @@ def site_key(site: Site) -> str:
     return digest((site.config, site.campaign, scenarios, site.preview, assets, converter, templates_digest(site.config.template_dirs)))
 
 
-def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None = None, jobs: int = 1) -> list[OutputFile]:
+def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None = None, jobs: int = 1, progress: Progress = QUIET) -> list[OutputFile]:
     """Every output of the build except copied assets; template errors become diagnostics."""
     cache = cache if cache is not None else RenderCache()
     cache.media.start()
+    progress.stage(tr("processing images", "处理图片"))
     images = process_images(site, cache.media, diagnostics, jobs)
+    progress.stage(tr("drawing share cards", "绘制分享图"))
     cards = draw_share_cards(site, cache.media, diagnostics, jobs)
+    progress.stage(tr(f"converting Markdown with {jobs} worker(s)", f"用 {jobs} 个进程转换 Markdown"))
     views = Views(site, render_bodies(site, cache, jobs, images), images, cards)
     common_key = (site_key(site), cards.key)  # every page may show the site's share card
     # Keys stay tuples: comparing them is cheaper than hashing them, and they pickle as they are.
     plans = [(plan, (common_key, plan.template, plan.key)) for plan in plan_pages(site, views)]
     stale = [plan for plan, key in plans if cache.pages.get(plan.route.output, ((),))[0] != key]
+    progress.stage(tr(f"rendering {len(stale)} of {len(plans)} pages", f"生成 {len(plans)} 个页面中的 {len(stale)} 个"))
     templates = repr(site.config.template_dirs) + templates_digest(site.config.template_dirs)
     if cache.environment is None or cache.environment[0] != templates:
         cache.environment = (templates, make_environment(site.config.template_dirs))
@@ -192,6 +197,7 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
         data = fresh[output] if output in fresh else cache.pages[output][1]
         pages[output] = (key, data)
         files.append(OutputFile(output, data))
+    progress.stage(tr("feeds, Traditional mirror, sitemap and icons", "订阅源、繁体版、站点地图与图标"))
     files += render_feeds(site, views.bodies)
     if site.config.traditional is not None:
         keys = {output: entry[0] for output, entry in pages.items()}

@@ -150,11 +150,12 @@ def index_site(files: Iterable[OutputFile], output: Path | None, cache: SearchCa
             stale.append(folder)
     missing = [OutputFile(rel, None) for folder in stale for rel in shards[folder] if rel not in documents]
     documents.update(search_documents(missing, output, jobs))
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale)))) as pool:
-        bundles = pool.map(lambda folder: build_bundle({rel: documents[rel] for rel in shards[folder]}, folder), stale)
-        for folder, bundle in zip(stale, bundles):
-            result += bundle
-            cache.shards[folder] = (keys[folder], {f.output: f.data for f in bundle})
+    # Twice as many Pagefind processes as cores: its Python API waits 0.1 s before reading each
+    # answer (4 a shard), and another process's indexing fills those pauses.
+    bundles = build_bundles({folder: {rel: documents[rel] for rel in shards[folder]} for folder in stale}, 2 * jobs)
+    for folder, bundle in bundles.items():
+        result += bundle
+        cache.shards[folder] = (keys[folder], {f.output: f.data for f in bundle})
     for folder in set(cache.shards) - set(keys):
         del cache.shards[folder]
     listing = json.dumps([folder.removeprefix(PREFIX) for folder in keys]).encode()
@@ -175,17 +176,28 @@ def shard_of(rel: str, count: int) -> int:
 
 def build_bundle(documents: dict[str, str], folder: str = PREFIX) -> list[OutputFile]:
     """Pagefind's bundle for these documents (by output file), under `folder`, the same bytes every time."""
+    return build_bundles({folder: documents})[folder]
+
+
+def build_bundles(shards: dict[str, dict[str, str]], processes: int = 1) -> dict[str, list[OutputFile]]:
+    """A bundle for each shard (folder -> its documents by output file), by `processes` Pagefind
+    processes at once, each indexing shard after shard (starting one costs a third of a second)."""
     with tempfile.TemporaryDirectory(prefix="liaoning-search-") as temp:
-        site = Path(temp)
-        for rel, document in documents.items():
-            path = site.joinpath(*rel.split("/"))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(document, encoding="utf-8")
+        sites: dict[str, Path] = {}
+        for number, (folder, documents) in enumerate(shards.items()):
+            sites[folder] = site = Path(temp, str(number))
+            for rel, document in documents.items():
+                path = site.joinpath(*rel.split("/"))
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(document, encoding="utf-8")
         # Pagefind's Python API is asynchronous; a thread of its own also works where the caller
         # already runs an event loop (a notebook, a test driving a browser).
         with ThreadPoolExecutor(max_workers=1) as thread:
-            bundle = thread.submit(asyncio.run, _run_pagefind(site)).result()
-    return [OutputFile(folder + rel, data) for rel, data in sorted(_same_bytes_every_time(bundle).items())]
+            bundles = thread.submit(asyncio.run, _run_pagefind(sites, processes)).result()
+    return {
+        folder: [OutputFile(folder + rel, data) for rel, data in sorted(_same_bytes_every_time(bundles[folder]).items())]
+        for folder in shards
+    }
 
 
 def _digest(document: str) -> str:
@@ -210,32 +222,44 @@ def _pagefind_version() -> str:
         return ""
 
 
-async def _run_pagefind(site: Path) -> dict[str, bytes]:
-    """Pagefind's bundle for the pages in `site`, in memory: {path in the bundle: bytes}."""
+async def _run_pagefind(sites: dict[str, Path], processes: int) -> dict[str, dict[str, bytes]]:
+    """Pagefind's bundle of the pages in each folder of `sites`, in memory: {key: {path in the bundle: bytes}}."""
     try:
-        from pagefind.index import IndexConfig, PagefindIndex
+        from pagefind.index import IndexConfig
+        from pagefind.service import PagefindService
     except ImportError:
         raise SearchError("the search index needs Pagefind: pip install 'pagefind[extended]'") from None
-    index = PagefindIndex(IndexConfig(exclude_selectors=list(EXCLUDE)))
-    try:
-        # Pages go in as one folder: the Python API answers each request only after a pause of
-        # 0.1 s, so a request per page would cost minutes on a large site.
-        await index._start()  # noqa: SLF001 - the context manager would also write into the working folder
-    except FileNotFoundError:
-        raise SearchError("the Pagefind binary was not found: pip install 'pagefind[extended]'") from None
-    # The bundle comes back as one message (write_files may answer before its files are complete,
-    # and they are read at once here). The Python API reads messages of at most 2 MiB: lift that.
-    output = index._service._backend.stdout  # noqa: SLF001 - asyncio's reader of the service's answers
-    output._limit = max(output._limit, 1 << 31)  # noqa: SLF001
-    try:
-        await index.add_directory(str(site))
-        files = await index.get_files()
-        return {f["path"]: f["content"] for f in files if not _UNUSED.search(f["path"])}
-    except Exception as exc:  # noqa: BLE001 - Pagefind reports its failures as plain exceptions
-        raise SearchError(f"Pagefind failed: {exc}") from exc
-    finally:
-        assert index._service is not None  # noqa: SLF001
-        await index._service.close()  # noqa: SLF001
+    waiting = list(sites.items())
+    bundles: dict[str, dict[str, bytes]] = {}
+
+    async def index_in_turn() -> None:
+        try:
+            service = await PagefindService().launch()
+        except FileNotFoundError:
+            raise SearchError("the Pagefind binary was not found: pip install 'pagefind[extended]'") from None
+        # A bundle comes back as one message (write_files may answer before its files are complete,
+        # and they are read at once here). The Python API reads messages of at most 2 MiB: lift that.
+        output = service._backend.stdout  # noqa: SLF001 - asyncio's reader of the service's answers
+        output._limit = max(output._limit, 1 << 31)  # noqa: SLF001
+        try:
+            while waiting:
+                key, site = waiting.pop(0)
+                index = await service.create_index(IndexConfig(exclude_selectors=list(EXCLUDE)))
+                # Pages go in as one folder: the Python API answers each request only after a pause
+                # of 0.1 s, so a request per page would cost minutes on a large site.
+                await index.add_directory(str(site))
+                files = await index.get_files()
+                await index.delete_index()
+                bundles[key] = {f["path"]: f["content"] for f in files if not _UNUSED.search(f["path"])}
+        except SearchError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - Pagefind reports its failures as plain exceptions
+            raise SearchError(f"Pagefind failed: {exc}") from exc
+        finally:
+            await service.close()
+
+    await asyncio.gather(*(index_in_turn() for _ in range(max(1, min(processes, len(sites))))))
+    return bundles
 
 
 def _same_bytes_every_time(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -29,7 +29,7 @@ from .outputs import OutputFile
 from .pool import map_forked
 
 WIDTH, HEIGHT = 1200, 630
-DRAWING = "card-3"  # change with the drawing: every card gets a new name
+DRAWING = "card-4"  # change with the drawing: every card gets a new name
 NAVY, RING, DEEP, GOLD = (11, 61, 145), (24, 76, 160), (8, 43, 102), (232, 177, 14)
 WHITE, ON_BLUE = (255, 255, 255), (214, 226, 245)
 FONT_ENV = "LIAONING_SITE_CJK_FONT"
@@ -177,13 +177,9 @@ class _Job:
 
 
 def _draw(job: _Job) -> Entry:
-    image = draw_card(job.title, job.theme, job.site_name, job.font)
     out = io.BytesIO()
-    # Flat colours and anti-aliased text fit a palette: a third of the bytes, drawn as sharp. Every
-    # card has the same colours, so one palette serves all (5 ms → 1 ms a card, against finding one
-    # per card), and zlib's fastest level is a third of the time of its default for 35% more bytes.
-    palette = _frame(job.theme, job.site_name, job.font)[1]
-    image.quantize(palette=palette, dither=Image.Dither.NONE).save(out, format="PNG", compress_level=1)
+    # zlib's fastest level: a third of the time of its default, for 35% more bytes.
+    draw_card(job.title, job.theme, job.site_name, job.font).save(out, format="PNG", compress_level=1)
     return store(job.folder, job.key, {"width": WIDTH, "height": HEIGHT}, {"card.png": out.getvalue()})
 
 
@@ -192,10 +188,15 @@ def _font(face: Face, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(face.path, size, index=face.index)
 
 
+class _Frame(NamedTuple):
+    image: Image.Image  # the card without its title, in the palette
+    coverage: list[int]  # palette index of white text over navy, by how much of a pixel a glyph covers
+
+
 @lru_cache(maxsize=4)
-def _frame(theme: str, site_name: str, font: CardFont) -> tuple[Image.Image, Image.Image]:
-    """What every card shows but its title, drawn once; and the palette all cards are stored in,
-    taken from a card whose three full lines of title cross the rings (white blends over both blues)."""
+def _frame(theme: str, site_name: str, font: CardFont) -> _Frame:
+    """What every card shows but its title, drawn once, in one palette of 256 colours that all cards
+    share (flat colours and anti-aliased text fit it: a third of the bytes of RGB, drawn as sharp)."""
     image = Image.new("RGB", (WIDTH, HEIGHT), NAVY)
     draw = ImageDraw.Draw(image)
     draw.ellipse((900, -230, 1380, 250), outline=RING, width=56)  # the rings of the scenario headers
@@ -211,16 +212,37 @@ def _frame(theme: str, site_name: str, font: CardFont) -> tuple[Image.Image, Ima
     draw.text((164, 96), site_name, font=_font(font.regular, 30), fill=ON_BLUE, anchor="lm")
     draw.rectangle((80, 498, 151, 503), fill=GOLD)
     draw.text((80, 548), theme, font=_font(font.bold, 40), fill=GOLD, anchor="lm")
-    sample = _with_title(image.copy(), "数智赋能全民共享，Digital 2025。" * 6, font)
-    return image, sample.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    # The palette comes from a card whose three full lines of title cross the rings.
+    sample = image.copy()
+    sample.paste(WHITE, (0, _BAND[0]), _title_mask("数智赋能全民共享，Digital 2025。" * 6, font))
+    palette = sample.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    ramp = Image.new("RGB", (256, 1))
+    ramp.putdata([tuple(round(n + (w - n) * c / 255) for n, w in zip(NAVY, WHITE)) for c in range(256)])
+    coverage = list(ramp.quantize(palette=palette, dither=Image.Dither.NONE).tobytes())
+    return _Frame(image.quantize(palette=palette, dither=Image.Dither.NONE), coverage)
+
+
+_BAND = (130, 470)  # the rows the title may cover
 
 
 def draw_card(title: str, theme: str, site_name: str, font: CardFont) -> Image.Image:
-    """The card: the site's mark and name, the title in up to three large lines, the theme in gold."""
-    return _with_title(_frame(theme, site_name, font)[0].copy(), title, font)
+    """The card: the site's mark and name, the title in up to three large lines, the theme in gold.
+
+    The title is drawn as a coverage mask, turned into palette indices and set into a copy of the
+    frame: a card is made in the palette without drawing or quantizing 756,000 RGB pixels (6.6 → 4.8
+    ms). Its anti-aliased edges blend with navy, also where a long first line crosses the lighter
+    ring (by at most 19 levels of one channel there).
+    """
+    frame = _frame(theme, site_name, font)
+    mask = _title_mask(title, font)
+    title_pixels = Image.frombuffer("P", mask.size, mask.point(frame.coverage).tobytes(), "raw", "P", 0, 1)
+    card = frame.image.copy()
+    card.paste(title_pixels, (0, _BAND[0]), mask.point(lambda v: 255 if v else 0))
+    return card
 
 
-def _with_title(image: Image.Image, title: str, font: CardFont) -> Image.Image:
+def _title_mask(title: str, font: CardFont) -> Image.Image:
+    """How much of each pixel of the title's band the title covers (0-255)."""
     for size in (68, 60, 52, 46):
         lines = wrap(title, _font(font.bold, size), 1000)
         if len(lines) <= 3:
@@ -230,10 +252,11 @@ def _with_title(image: Image.Image, title: str, font: CardFont) -> Image.Image:
         lines[2] = _shorten(lines[2] + "…", _font(font.bold, size), 1000)
     step = round(size * 1.34)
     top = 300 - step * (len(lines) - 1) // 2  # the block's middle line sits at the card's optical centre
-    draw = ImageDraw.Draw(image)
+    mask = Image.new("L", (WIDTH, _BAND[1] - _BAND[0]))
+    draw = ImageDraw.Draw(mask)
     for number, line in enumerate(lines):
-        draw.text((80, top + number * step), line, font=_font(font.bold, size), fill=WHITE, anchor="lm")
-    return image
+        draw.text((80, top + number * step - _BAND[0]), line, font=_font(font.bold, size), fill=255, anchor="lm")
+    return mask
 
 
 def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:

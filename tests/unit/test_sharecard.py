@@ -34,6 +34,19 @@ def test_a_card_is_1200_by_630() -> None:
 
 
 @needs_font
+def test_the_title_is_drawn_in_white_between_the_site_name_and_the_theme() -> None:
+    from PIL import ImageChops
+
+    assert FONT is not None
+    empty = draw_card("", "数智赋能 全民共享", "辽宁省全民数字素养与技能提升月", FONT).convert("RGB")
+    card = draw_card("智慧助老：银发族学用智能手机", "数智赋能 全民共享", "辽宁省全民数字素养与技能提升月", FONT).convert("RGB")
+    left, top, right, bottom = ImageChops.difference(card, empty).getbbox()
+    assert 80 <= left and right <= 1080 and 130 <= top and bottom <= 470  # only the title's place changed
+    colours = card.crop((left, top, right, bottom)).getcolors(1 << 16)
+    assert max(count for count, colour in colours if min(colour) >= 250) > 5000  # strokes of (nearly) white
+
+
+@needs_font
 def test_titles_wrap_between_characters_but_never_inside_latin_words_or_before_closing_punctuation() -> None:
     assert FONT is not None
     font = _font(FONT.bold, 68)

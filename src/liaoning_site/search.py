@@ -150,9 +150,11 @@ def index_site(files: Iterable[OutputFile], output: Path | None, cache: SearchCa
             stale.append(folder)
     missing = [OutputFile(rel, None) for folder in stale for rel in shards[folder] if rel not in documents]
     documents.update(search_documents(missing, output, jobs))
+    work = {folder: {rel: documents.pop(rel) for rel in shards[folder]} for folder in stale}
+    del documents  # build_bundles lets go of each shard's documents once they are on disk
     # Twice as many Pagefind processes as cores: its Python API waits 0.1 s before reading each
     # answer (4 a shard), and another process's indexing fills those pauses.
-    bundles = build_bundles({folder: {rel: documents[rel] for rel in shards[folder]} for folder in stale}, 2 * jobs)
+    bundles = build_bundles(work, 2 * jobs)
     for folder, bundle in bundles.items():
         result += bundle
         cache.shards[folder] = (keys[folder], {f.output: f.data for f in bundle})
@@ -181,10 +183,15 @@ def build_bundle(documents: dict[str, str], folder: str = PREFIX) -> list[Output
 
 def build_bundles(shards: dict[str, dict[str, str]], processes: int = 1) -> dict[str, list[OutputFile]]:
     """A bundle for each shard (folder -> its documents by output file), by `processes` Pagefind
-    processes at once, each indexing shard after shard (starting one costs a third of a second)."""
+    processes at once, each indexing shard after shard (starting one costs a third of a second).
+
+    `shards` is emptied as the documents are written for Pagefind: at 10,000 pages they weigh
+    300 MB, which the Pagefind processes then need.
+    """
     with tempfile.TemporaryDirectory(prefix="liaoning-search-") as temp:
         sites: dict[str, Path] = {}
-        for number, (folder, documents) in enumerate(shards.items()):
+        for number, folder in enumerate(list(shards)):
+            documents = shards.pop(folder)
             sites[folder] = site = Path(temp, str(number))
             for rel, document in documents.items():
                 path = site.joinpath(*rel.split("/"))
@@ -196,7 +203,7 @@ def build_bundles(shards: dict[str, dict[str, str]], processes: int = 1) -> dict
             bundles = thread.submit(asyncio.run, _run_pagefind(sites, processes)).result()
     return {
         folder: [OutputFile(folder + rel, data) for rel, data in sorted(_same_bytes_every_time(bundles[folder]).items())]
-        for folder in shards
+        for folder in sites
     }
 
 

@@ -256,7 +256,8 @@ async def _run_pagefind(sites: dict[str, Path], processes: int) -> dict[str, dic
                 # of 0.1 s, so a request per page would cost minutes on a large site.
                 await index.add_directory(str(site))
                 files = await index.get_files()
-                await index.delete_index()
+                if waiting:  # frees the service's memory for the next shard (the last goes with the service)
+                    await index.delete_index()
                 bundles[key] = {f["path"]: f["content"] for f in files if not _UNUSED.search(f["path"])}
         except SearchError:
             raise

@@ -158,11 +158,7 @@ def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
     progress.stage(tr(f"writing {options.output_dir}", f"写入 {options.output_dir}"))
     caches.manifest = write_outputs(files, site.assets, options.output_dir, caches.manifest, verified=True)
     pages, written = sum(1 for f in files if f.output.endswith(".html")), len(files) + len(site.assets)
-    # The pages' bytes are on disk now, and the stored cache keeps only their keys: letting go of
-    # them first keeps saving the cache from adding to the build's peak memory.
-    del files
-    caches.render.pages = {output: (key, None) for output, (key, _) in caches.render.pages.items()}
-    caches.search = caches.search.names_only()
+    del files  # the pages' bytes are on disk now; save_caches lets go of the caches' copies too
     if options.cache:
         progress.stage(tr("saving the build cache", "保存缓存"))
         save_caches(options.source, caches)

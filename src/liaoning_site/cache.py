@@ -70,8 +70,8 @@ def _stores(caches: BuildCaches) -> dict[str, Parts]:
     return {
         "documents": ((caches.load.entries, same), (caches.validate.entries, lambda key: key[0])),
         "bodies": ((caches.render.bodies, same),),
-        # Page bytes stay in the output folder; only the keys are kept.
-        "pages": (({out: (key, None) for out, (key, _) in caches.render.pages.items()}, same),),
+        # Page bytes stay in the output folder; only the keys are kept (see save_caches).
+        "pages": ((caches.render.pages, same),),
         # Image files' hashes by size and time, so unchanged images are not read again.
         "media": ((caches.render.media.hashes, same), (caches.render.media.records, same)),
     }
@@ -141,7 +141,13 @@ def _read_caches(source: Path) -> BuildCaches:
 
 
 def save_caches(source: Path, caches: BuildCaches) -> None:
-    """Write the shards that changed since they were loaded; each one atomically."""
+    """Write the shards that changed since they were loaded; each one atomically.
+
+    What the output folder holds (page bytes, the search index's files) is dropped from `caches`
+    first: it is not stored, and letting go of it keeps pickling from adding to the peak memory.
+    """
+    caches.render.pages = {output: (key, None) for output, (key, _) in caches.render.pages.items()}
+    caches.search = caches.search.names_only()
     folder = source / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "FORMAT").exists() or (folder / "FORMAT").read_text(encoding="utf-8") != _format(source):
@@ -156,8 +162,7 @@ def save_caches(source: Path, caches: BuildCaches) -> None:
             _atomic_write(folder / name / f"{index:02d}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "manifest.pickle", pickle.dumps(caches.manifest, protocol=pickle.HIGHEST_PROTOCOL))
     prune(caches.render.media)
-    names_only = caches.search.names_only()  # the files are in the output
-    _atomic_write(folder / "search.pickle", pickle.dumps(names_only, protocol=pickle.HIGHEST_PROTOCOL))
+    _atomic_write(folder / "search.pickle", pickle.dumps(caches.search, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def input_stamp(source: Path, theme: Path | None, settings: object) -> str:

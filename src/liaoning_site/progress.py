@@ -38,7 +38,6 @@ class Progress:
             self.stream.write("\r\033[K")
             self.stream.flush()
 
-
     def _close(self) -> None:
         if self._current is not None:
             text, since = self._current

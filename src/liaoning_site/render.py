@@ -149,12 +149,12 @@ def templates_digest(template_dirs: tuple[Path, ...]) -> str:
     return hasher.hexdigest()
 
 
-def site_key(site: Site) -> str:
+def site_key(site: Site, templates: str) -> str:
     """Everything every page shows: settings, campaign, scenario names, templates, preview mode."""
     scenarios = tuple((s.slug, s.title, s.summary, s.order) for s in site.scenarios)
     assets = tuple(sorted(site.asset_paths.items()))
     converter = CONVERTER_VERSION if site.config.traditional else ""  # a new OpenCC may convert differently
-    return digest((site.config, site.campaign, scenarios, site.preview, assets, converter, templates_digest(site.config.template_dirs)))
+    return digest((site.config, site.campaign, scenarios, site.preview, assets, converter, templates))
 
 
 def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None = None, jobs: int = 1, progress: Progress = QUIET) -> list[OutputFile]:
@@ -167,14 +167,14 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
     cards = draw_share_cards(site, cache.media, diagnostics, jobs)
     progress.stage(tr(f"converting Markdown with {jobs} worker(s)", f"用 {jobs} 个进程转换 Markdown"))
     views = Views(site, render_bodies(site, cache, jobs, images), images, cards)
-    common_key = (site_key(site), cards.key)  # every page may show the site's share card
+    templates = templates_digest(site.config.template_dirs)
+    common_key = (site_key(site, templates), cards.key)  # every page may show the site's share card
     # Keys stay tuples: comparing them is cheaper than hashing them, and they pickle as they are.
     plans = [(plan, (common_key, plan.template, plan.key)) for plan in plan_pages(site, views)]
     stale = [plan for plan, key in plans if cache.pages.get(plan.route.output, ((),))[0] != key]
     progress.stage(tr(f"rendering {len(stale)} of {len(plans)} pages", f"生成 {len(plans)} 个页面中的 {len(stale)} 个"))
-    templates = repr(site.config.template_dirs) + templates_digest(site.config.template_dirs)
-    if cache.environment is None or cache.environment[0] != templates:
-        cache.environment = (templates, make_environment(site.config.template_dirs))
+    if cache.environment is None or cache.environment[0] != repr(site.config.template_dirs) + templates:
+        cache.environment = (repr(site.config.template_dirs) + templates, make_environment(site.config.template_dirs))
     environment = cache.environment[1]
 
     def render_one(plan: PagePlan) -> tuple[bytes | None, list[Diagnostic]]:

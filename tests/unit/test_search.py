@@ -177,6 +177,11 @@ def test_a_page_not_rendered_again_is_read_only_when_its_shard_is_rebuilt(monkey
         index_site([*again, *pages(**{n: "<h1>新的一篇</h1>" for n in names if n not in (one, other)})], tmp_path, cache)
 
 
+def test_a_site_with_nothing_to_index_lists_no_shard() -> None:
+    files = index_site([OutputFile("c/index.html", page("<p>不在索引里</p>", marked=False))], None, SearchCache())
+    assert [(f.output, json.loads(f.data)) for f in files] == [("pagefind/shards.json", [])]
+
+
 def test_pages_keep_their_shard_while_others_come_and_go() -> None:
     paths = [f"articles/a{n}/index.html" for n in range(1000)]
     assert [search.shard_of(p, 8) for p in paths] == [search.shard_of(p, 8) for p in reversed(paths)][::-1]

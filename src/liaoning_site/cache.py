@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from . import __version__
 from .diagnostics import Diagnostic, current_language
+from .heap import long_lived
 from .load import LoadCache
 from .markdown import MARKDOWN_VERSION
 from .mediacache import prune
@@ -100,7 +101,8 @@ def _format(source: Path) -> str:
 
 def load_caches(source: Path) -> BuildCaches:
     """The stored caches of `source`, or empty ones when there are none or they cannot be trusted."""
-    caches = _read_caches(source)
+    with long_lived():  # they are kept until the build ends
+        caches = _read_caches(source)
     caches.render.media.folder = media_folder(source)
     return caches
 

@@ -8,7 +8,6 @@ workers costs more than it saves.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -16,6 +15,8 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
+
+from .heap import frozen
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -78,14 +79,11 @@ def map_forked(work: Callable[[T], R], items: Sequence[T], jobs: int, min_items:
     context = multiprocessing.get_context("fork")
     # Workers share the parent's memory until they write to it; a garbage collection pass in a
     # worker would write to every object's header and copy it all. Frozen objects are not visited.
-    gc.freeze()
-    try:
+    with frozen():
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_install, initargs=(work, items)) as pool:
             with _ctrl_c_held():
                 chunks = pool.map(_run, bounds)  # submits every chunk: the workers are forked here
             results: list[R] = []
             for chunk in chunks:
                 results.extend(chunk)
-    finally:
-        gc.unfreeze()
     return results

@@ -26,3 +26,30 @@ def test_ctrl_c_while_forking_is_held_then_raised() -> None:
             reached_the_end = True
     assert reached_the_end
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_objects_frozen_before_a_parallel_map_stay_frozen_after_it() -> None:
+    # A build freezes its loaded caches so that garbage collection passes skip them; forking
+    # workers must not hand them back to the collector.
+    import gc
+
+    from liaoning_site.heap import long_lived
+
+    gc.unfreeze()
+    try:
+        with long_lived():
+            kept = [{"n": i} for i in range(1000)]
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(kept)
+        assert map_forked(square, list(range(400)), jobs=2) == [i * i for i in range(400)]
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_a_parallel_map_alone_leaves_nothing_frozen() -> None:
+    import gc
+
+    gc.unfreeze()
+    map_forked(square, list(range(400)), jobs=2)
+    assert gc.get_freeze_count() == 0

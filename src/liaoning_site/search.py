@@ -22,7 +22,6 @@ and search.js asks for a query's pairs rather than its words.
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import html
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Container, Iterable
 
 from .outputs import OutputFile
+from .pagefindservice import PagefindError, PagefindService
 from .pool import map_forked
 from .searchtext import EXCLUDE, GRAMS, TITLE_GRAMS, han_grams, page_text
 
@@ -49,8 +49,8 @@ _LANG = re.compile(r'<html\b[^>]*\slang="([^"]*)"')
 VERSION = "2"  # of the documents given to Pagefind: a change here retires the cached index
 
 
-class SearchError(OSError):
-    """Pagefind could not be run (it is missing, or it failed): like a missing program, not a content mistake."""
+# Pagefind could not be run (it is missing, or it failed): like a missing program, not a content mistake.
+SearchError = PagefindError
 
 
 @dataclass
@@ -152,9 +152,7 @@ def index_site(files: Iterable[OutputFile], output: Path | None, cache: SearchCa
     documents.update(search_documents(missing, output, jobs))
     work = {folder: {rel: documents.pop(rel) for rel in shards[folder]} for folder in stale}
     del documents  # build_bundles lets go of each shard's documents once they are on disk
-    # Twice as many Pagefind processes as cores: its Python API waits 0.1 s before reading each
-    # answer (4 a shard), and another process's indexing fills those pauses.
-    bundles = build_bundles(work, 2 * jobs)
+    bundles = build_bundles(work, jobs)
     for folder, bundle in bundles.items():
         result += bundle
         cache.shards[folder] = (keys[folder], {f.output: f.data for f in bundle})
@@ -183,7 +181,7 @@ def build_bundle(documents: dict[str, str], folder: str = PREFIX) -> list[Output
 
 def build_bundles(shards: dict[str, dict[str, str]], processes: int = 1) -> dict[str, list[OutputFile]]:
     """A bundle for each shard (folder -> its documents by output file), by `processes` Pagefind
-    processes at once, each indexing shard after shard (starting one costs a third of a second).
+    processes at once, each indexing shard after shard (starting one costs a fifth of a second).
 
     `shards` is emptied as the documents are written for Pagefind: at 10,000 pages they weigh
     300 MB, which the Pagefind processes then need.
@@ -197,10 +195,21 @@ def build_bundles(shards: dict[str, dict[str, str]], processes: int = 1) -> dict
                 path = site.joinpath(*rel.split("/"))
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(document, encoding="utf-8")
-        # Pagefind's Python API is asynchronous; a thread of its own also works where the caller
-        # already runs an event loop (a notebook, a test driving a browser).
-        with ThreadPoolExecutor(max_workers=1) as thread:
-            bundles = thread.submit(asyncio.run, _run_pagefind(sites, processes)).result()
+        waiting = list(sites.items())
+        bundles: dict[str, dict[str, bytes]] = {}
+
+        def index_in_turn() -> None:
+            with PagefindService() as service:
+                while waiting:
+                    folder, site = waiting.pop(0)
+                    files = service.index_folder(site, list(EXCLUDE))
+                    bundles[folder] = {rel: data for rel, data in files.items() if not _UNUSED.search(rel)}
+
+        # Threads only wait on the Pagefind processes' pipes; the processes do the work.
+        count = max(1, min(processes, len(sites)))
+        with ThreadPoolExecutor(max_workers=count) as threads:
+            for running in [threads.submit(index_in_turn) for _ in range(count)]:
+                running.result()
     return {
         folder: [OutputFile(folder + rel, data) for rel, data in sorted(_same_bytes_every_time(bundles[folder]).items())]
         for folder in sites
@@ -227,47 +236,6 @@ def _pagefind_version() -> str:
         return version("pagefind")
     except PackageNotFoundError:
         return ""
-
-
-async def _run_pagefind(sites: dict[str, Path], processes: int) -> dict[str, dict[str, bytes]]:
-    """Pagefind's bundle of the pages in each folder of `sites`, in memory: {key: {path in the bundle: bytes}}."""
-    try:
-        from pagefind.index import IndexConfig
-        from pagefind.service import PagefindService
-    except ImportError:
-        raise SearchError("the search index needs Pagefind: pip install 'pagefind[extended]'") from None
-    waiting = list(sites.items())
-    bundles: dict[str, dict[str, bytes]] = {}
-
-    async def index_in_turn() -> None:
-        try:
-            service = await PagefindService().launch()
-        except FileNotFoundError:
-            raise SearchError("the Pagefind binary was not found: pip install 'pagefind[extended]'") from None
-        # A bundle comes back as one message (write_files may answer before its files are complete,
-        # and they are read at once here). The Python API reads messages of at most 2 MiB: lift that.
-        output = service._backend.stdout  # noqa: SLF001 - asyncio's reader of the service's answers
-        output._limit = max(output._limit, 1 << 31)  # noqa: SLF001
-        try:
-            while waiting:
-                key, site = waiting.pop(0)
-                index = await service.create_index(IndexConfig(exclude_selectors=list(EXCLUDE)))
-                # Pages go in as one folder: the Python API answers each request only after a pause
-                # of 0.1 s, so a request per page would cost minutes on a large site.
-                await index.add_directory(str(site))
-                files = await index.get_files()
-                if waiting:  # frees the service's memory for the next shard (the last goes with the service)
-                    await index.delete_index()
-                bundles[key] = {f["path"]: f["content"] for f in files if not _UNUSED.search(f["path"])}
-        except SearchError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - Pagefind reports its failures as plain exceptions
-            raise SearchError(f"Pagefind failed: {exc}") from exc
-        finally:
-            await service.close()
-
-    await asyncio.gather(*(index_in_turn() for _ in range(max(1, min(processes, len(sites))))))
-    return bundles
 
 
 def _same_bytes_every_time(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -25,7 +25,7 @@ RANK = {
     "checks": 8,
     "feeds": 9, "sitemap": 9, "plans": 9, "icons": 9,
     "render": 10,
-    "searchtext": 1, "search": 10,
+    "searchtext": 1, "pagefindservice": 1, "search": 10,
     "hant": 2, "mirror": 8, "charts": 1, "typography": 1, "share": 1,
     "mediacache": 2, "images": 9, "sharecard": 9,
     "write": 11,

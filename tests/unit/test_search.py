@@ -203,3 +203,16 @@ def test_without_pagefind_the_build_fails_and_leaves_the_output(make_site, tmp_p
     assert main(["build", "--source", str(site), "--output", str(output)]) == 1
     assert "liaoning-site: error: the Pagefind binary was not found: pip install 'pagefind[extended]'" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("script, said", [
+    ("echo 'index folder is unreadable' >&2; exit 3", "index folder is unreadable"),  # dies at once
+    ("read -r -d , request; printf 'bm90IGpzb24=,'; sleep 5", "stopped answering"),  # answers garbage
+])
+def test_a_failing_pagefind_is_reported_with_what_it_said(tmp_path: Path, monkeypatch, script: str, said: str) -> None:
+    binary = tmp_path / "pagefind"
+    binary.write_text(f"#!/bin/bash\n{script}\n", encoding="utf-8")
+    binary.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+    with pytest.raises(SearchError, match=said):
+        index_site(pages(a=ARTICLE), None, SearchCache())

@@ -24,7 +24,7 @@ from .progress import QUIET, Progress
 from .render import render_site
 from .search import index_site
 from .validate import validate_content
-from .write import OutputError, check_output_dir, output_matches, recover_interrupted, write_outputs
+from .write import OutputError, check_output_dir, output_matches, recover_interrupted, spool_beside, write_outputs
 
 
 class UsageError(Exception):
@@ -117,12 +117,12 @@ def prepare_site(
 
 
 def render(
-    options: BuildOptions, diagnostics: Diagnostics, caches: BuildCaches | None = None, progress: Progress = QUIET
+    options: BuildOptions, diagnostics: Diagnostics, caches: BuildCaches | None = None, progress: Progress = QUIET, spool_to: Path | None = None
 ) -> tuple[Site, list[OutputFile]]:
-    """Everything but writing: the site and its files, or BuildFailed."""
+    """Everything but writing: the site and its files, or BuildFailed (pages in `spool_to`, if given)."""
     caches = caches or BuildCaches()
     site = prepare_site(options, diagnostics, caches, progress)
-    files = render_site(site, diagnostics, caches.render, options.jobs, progress)
+    files = render_site(site, diagnostics, caches.render, options.jobs, progress, spool_to)
     _stop_if_errors(diagnostics)
     return site, files
 
@@ -149,20 +149,23 @@ def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
     if not output_matches(options.output_dir, caches.manifest):
         # Someone changed or removed the output: pages cannot be reused from it.
         caches.render.pages, caches.manifest = {}, {}
-    try:
-        site, files = render(options, diagnostics, caches, progress)
-        progress.stage(tr("indexing the pages for search", "为搜索建立索引"))
-        files += index_site(files, options.output_dir, caches.search, kept=caches.manifest, jobs=options.jobs)
-    finally:
-        progress.done()
-    progress.stage(tr(f"writing {options.output_dir}", f"写入 {options.output_dir}"))
-    caches.manifest = write_outputs(files, site.assets, options.output_dir, caches.manifest, verified=True)
+    with spool_beside(options.output_dir) as spool:
+        try:
+            site, files = render(options, diagnostics, caches, progress, spool)
+            progress.stage(tr("indexing the pages for search", "为搜索建立索引"))
+            files += index_site(files, options.output_dir, caches.search, kept=caches.manifest, jobs=options.jobs)
+        finally:
+            progress.done()
+        progress.stage(tr(f"writing {options.output_dir}", f"写入 {options.output_dir}"))
+        caches.manifest = write_outputs(files, site.assets, options.output_dir, caches.manifest, verified=True)
     pages, written = sum(1 for f in files if f.output.endswith(".html")), len(files) + len(site.assets)
-    del files  # the pages' bytes are on disk now; save_caches lets go of the caches' copies too
+    next_change = site.next_change.timestamp() if site.next_change and options.as_of is None else None
+    # The pages' bytes are on disk now, and the model is done with: what stays alive while the
+    # cache is saved is what it stores, and save_caches lets go of that shard by shard.
+    del files, site
     if options.cache:
         progress.stage(tr("saving the build cache", "保存缓存"))
         save_caches(options.source, caches)
-        next_change = site.next_change.timestamp() if site.next_change and options.as_of is None else None
         write_stamp(options.source, stamp, next_change, caches.manifest, diagnostics.warnings)
     progress.done()
     return BuildResult(

@@ -143,28 +143,35 @@ def _read_caches(source: Path) -> BuildCaches:
 
 
 def save_caches(source: Path, caches: BuildCaches) -> None:
-    """Write the shards that changed since they were loaded; each one atomically.
+    """Write the shards that changed since they were loaded, each one atomically; `caches` is
+    emptied on the way (a build saves them last).
 
-    What the output folder holds (page bytes, the search index's files) is dropped from `caches`
-    first: it is not stored, and letting go of it keeps pickling from adding to the peak memory.
+    Pickling a string keeps a UTF-8 copy of it inside the string: at 10,000 articles, 200 MB more
+    by the end if everything stayed alive. Each shard's entries are let go of once it is written.
     """
     caches.render.pages = {output: (key, None) for output, (key, _) in caches.render.pages.items()}
+    caches.render.linked, caches.render.environment = {}, None  # made again from what is stored
     caches.search = caches.search.names_only()
     folder = source / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "FORMAT").exists() or (folder / "FORMAT").read_text(encoding="utf-8") != _format(source):
         caches._loaded = {}
         _atomic_write(folder / "FORMAT", _format(source).encode("utf-8"))
-    for name, parts in _stores(caches).items():
-        loaded = caches._loaded.get(name, {})
-        for index, shard in _split(parts).items():
-            if index in loaded and loaded[index][1] == _signature(name, shard):
-                continue
-            (folder / name).mkdir(exist_ok=True)
-            _atomic_write(folder / name / f"{index:02d}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "manifest.pickle", pickle.dumps(caches.manifest, protocol=pickle.HIGHEST_PROTOCOL))
     prune(caches.render.media)
     _atomic_write(folder / "search.pickle", pickle.dumps(caches.search, protocol=pickle.HIGHEST_PROTOCOL))
+    for name, parts in _stores(caches).items():
+        loaded = caches._loaded.pop(name, {})
+        shards = _split(parts)
+        for entries, _ in parts:
+            entries.clear()
+        for index in range(SHARDS):
+            shard = shards.pop(index)
+            last = loaded.pop(index, None)
+            if last is not None and last[1] == _signature(name, shard):
+                continue
+            (folder / name).mkdir(exist_ok=True)
+            _atomic_write(folder / name / f"{index:02d}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def input_stamp(source: Path, theme: Path | None, settings: object) -> str:

@@ -18,7 +18,7 @@ import opencc
 from .config import Traditional
 from .hant import Converter, json_ld_blocks
 from .model import Site
-from .outputs import OutputFile
+from .outputs import OutputFile, content_bytes
 from .share import qr_svg
 
 PREFIX = "zh-hant/"
@@ -122,7 +122,7 @@ def mirror_files(
         output = twin(file.output)
         if file.output.endswith("feed.xml"):
             assert file.data is not None, "feeds are written on every build"
-            twins.append(OutputFile(output, mirror.feed(file.data)))
+            twins.append(OutputFile(output, mirror.feed(content_bytes(file.data))))
             continue
         # The conversion settings are part of the site's settings, hence of every page key.
         key = ("twin", keys[file.output])
@@ -130,7 +130,7 @@ def mirror_files(
         if cached is not None and cached[0] == key:
             data = cached[1]  # None when the build cache kept only the key: the file is on disk
         elif file.data is not None:
-            data = mirror.page(file.data)
+            data = mirror.page(content_bytes(file.data))
         else:
             raise RuntimeError(f"{output}: its page was reused but its twin was not kept")
         pages[output] = (key, data)

@@ -24,7 +24,7 @@ from .images import Images, process_images
 from .mediacache import MediaCache
 from .sharecard import draw_share_cards
 from .model import Site
-from .outputs import OutputFile
+from .outputs import OutputFile, Spooled, spool
 from .plans import PagePlan, plan_pages
 from .pool import map_forked
 from .progress import QUIET, Progress
@@ -157,8 +157,13 @@ def site_key(site: Site, templates: str) -> str:
     return digest((site.config, site.campaign, scenarios, site.preview, assets, converter, templates))
 
 
-def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None = None, jobs: int = 1, progress: Progress = QUIET) -> list[OutputFile]:
-    """Every output of the build except copied assets; template errors become diagnostics."""
+def render_site(
+    site: Site, diagnostics: Diagnostics, cache: RenderCache | None = None, jobs: int = 1, progress: Progress = QUIET, spool_to: Path | None = None
+) -> list[OutputFile]:
+    """Every output of the build except copied assets; template errors become diagnostics.
+
+    With `spool_to`, rendered pages are left in files in that folder (see `Spooled`), not in memory.
+    """
     cache = cache if cache is not None else RenderCache()
     cache.media.start()
     progress.stage(tr("processing images", "处理图片"))
@@ -177,10 +182,13 @@ def render_site(site: Site, diagnostics: Diagnostics, cache: RenderCache | None 
         cache.environment = (repr(site.config.template_dirs) + templates, make_environment(site.config.template_dirs))
     environment = cache.environment[1]
 
-    def render_one(plan: PagePlan) -> tuple[bytes | None, list[Diagnostic]]:
+    def render_one(plan: PagePlan) -> tuple[bytes | Spooled | None, list[Diagnostic]]:
         local = Diagnostics()
         html = _render_page(environment, plan, views, local)
-        return (html.encode("utf-8") if html is not None else None), local.items
+        if html is None:
+            return None, local.items
+        data = html.encode("utf-8")
+        return (spool(spool_to, plan.route.output, data) if spool_to is not None else data), local.items
 
     fresh = {}
     for plan, (data, found) in zip(stale, map_forked(render_one, stale, jobs)):

@@ -34,7 +34,7 @@ from functools import partial
 from pathlib import Path
 from typing import Container, Iterable
 
-from .outputs import OutputFile
+from .outputs import OutputFile, content_bytes
 from .pagefindservice import PagefindError, PagefindService
 from .pool import map_forked
 from .searchtext import EXCLUDE, GRAMS, TITLE_GRAMS, han_grams, page_text
@@ -114,7 +114,7 @@ def _document(file: OutputFile, output: Path | None, grams: bool = True) -> str 
         data = output / file.output
     if isinstance(data, Path):
         data = data.read_bytes()
-    region = indexed_region(data)
+    region = indexed_region(content_bytes(data))
     if region is None:
         return None
     return search_document(*region) if grams else f'<html lang="{html.escape(region[0])}"><body>{region[1]}</body></html>'

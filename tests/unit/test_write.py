@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from liaoning_site.model.linkcheck import Asset
-from liaoning_site.outputs import OutputFile
-from liaoning_site.write import MARKER, OutputError, check_output_dir, recover_interrupted, safe_join, write_outputs
+from liaoning_site.outputs import OutputFile, spool
+from liaoning_site.write import MARKER, OutputError, check_output_dir, recover_interrupted, safe_join, spool_beside, write_outputs
 
 
 def test_writes_files_and_assets_then_marks_the_folder(tmp_path: Path) -> None:
@@ -103,3 +103,21 @@ def test_a_killed_in_place_update_is_undone(tmp_path: Path) -> None:
     recover_interrupted(out)
     assert (out / "a.html").read_bytes() == b"old a" and (out / "b.html").read_bytes() == b"old b"
     assert not (out / "new.html").exists() and not journal.exists()
+
+
+def test_spooled_pages_are_moved_into_place_and_unchanged_ones_keep_their_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (tmp_path / ".out.spool-0badc0ffee00").mkdir()  # left by a killed build
+    with spool_beside(out) as folder:
+        assert folder.parent == tmp_path and not (tmp_path / ".out.spool-0badc0ffee00").exists()
+        files = [OutputFile(f"p{i}/index.html", spool(folder, f"p{i}/index.html", f"第{i}页".encode())) for i in range(100)]
+        manifest = write_outputs(files, [], out)
+        assert not any(folder.iterdir())  # moved, not copied
+    assert (out / "p7/index.html").read_text(encoding="utf-8") == "第7页"
+    kept = (out / "p1/index.html").stat()
+    with spool_beside(out) as folder:
+        again = [OutputFile(f"p{i}/index.html", spool(folder, f"p{i}/index.html", (b"changed" if i == 0 else f"第{i}页".encode()))) for i in range(100)]
+        write_outputs(again, [], out, manifest)  # one change: in place
+    assert (out / "p0/index.html").read_bytes() == b"changed"
+    assert (out / "p1/index.html").stat().st_ino == kept.st_ino and (out / "p1/index.html").stat().st_mtime_ns == kept.st_mtime_ns
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -57,6 +57,19 @@ def test_one_edit_rewrites_only_the_files_that_changed(tmp_path: Path) -> None:
     assert len(changed) < len(before) // 5
 
 
+def test_one_edit_rewrites_one_shard_of_the_parsed_documents(tmp_path: Path) -> None:
+    # Saving the cache after a one-article edit costs one shard, not the whole cache.
+    site = copy_site("full", tmp_path / "site")
+    build(BuildOptions(source=site, jobs=1))
+    shards = sorted((site / CACHE_DIR / "documents").glob("*.pickle"))
+    assert len(shards) > 8
+    before = {p: p.stat().st_mtime_ns for p in shards}
+    edit(site / "content" / "articles" / "2025" / "cases" / "case-10.md", "做法一：开展培训", "做法一：开展线上培训")
+    build(BuildOptions(source=site, jobs=1))
+    assert [p.name for p in shards if p.stat().st_mtime_ns != before[p]] != []
+    assert len([p for p in shards if p.stat().st_mtime_ns != before[p]]) == 1
+
+
 def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
     site = copy_site("full", tmp_path / "site")
     build(BuildOptions(source=site, jobs=1))

@@ -15,6 +15,7 @@ from .cache import BuildCaches, input_stamp, load_caches, read_stamp, save_cache
 from .campaign import validate_campaign
 from .config import load_config
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics, tr
+from .heap import long_lived
 from .load import load_sources
 from .model import Site, build_site_model
 from .model.site import Publishing
@@ -129,6 +130,11 @@ def render(
 
 def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
     """Build the site into the output folder; on any error the previous output stays as it was."""
+    with long_lived():  # what a build makes lives until it ends (see heap.py)
+        return _build(options, progress)
+
+
+def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     started = time.perf_counter()
     diagnostics = Diagnostics()
     check_source(options.source)

@@ -53,7 +53,7 @@ class BuildCaches:
     manifest: dict[str, tuple[int, int]] = field(default_factory=dict)
     search: SearchCache = field(default_factory=SearchCache)  # the last search index (names only on disk)
     # Shards as read, kept alive so that object identities stay meaningful until they are saved.
-    _loaded: dict[str, dict[int, tuple[dict[Any, Any], frozenset[Any]]]] = field(default_factory=dict, repr=False)
+    _loaded: dict[str, dict[int, tuple[dict[Any, Any], ...]]] = field(default_factory=dict, repr=False)
 
 
 def _shard(key: Any) -> int:
@@ -78,19 +78,25 @@ def _stores(caches: BuildCaches) -> dict[str, Parts]:
     }
 
 
-def _split(parts: Parts) -> dict[int, tuple[dict[Any, Any], ...]]:
+def _split(parts: Parts, loaded: dict[int, tuple[dict[Any, Any], ...]]) -> dict[int, tuple[dict[Any, Any], ...]]:
     shards = {i: tuple({} for _ in parts) for i in range(SHARDS)}
     for number, (entries, shard_key) in enumerate(parts):
+        # Where each loaded key was: hashing 50,000 keys again costs more than looking them up.
+        where = {key: index for index, shard in loaded.items() for key in shard[number]}
         for key, value in entries.items():
-            shards[_shard(shard_key(key))][number][key] = value
+            index = where.get(key)
+            shards[_shard(shard_key(key)) if index is None else index][number][key] = value
     return shards
 
 
-def _signature(name: str, shard: tuple[dict[Any, Any], ...]) -> tuple[frozenset[Any], ...]:
-    if name == "pages":  # page keys are rebuilt every time but compare by value
-        return tuple(frozenset(part.items()) for part in shard)
+def _unchanged(name: str, shard: tuple[dict[Any, Any], ...], loaded: tuple[dict[Any, Any], ...]) -> bool:
+    if any(len(part) != len(before) for part, before in zip(shard, loaded)):
+        return False
+    if name == "pages":  # page keys are made again every time but compare by value
+        return shard == loaded
     # Unchanged entries are the very objects read from the shard, so identity tells what changed.
-    return tuple(frozenset((key, id(value)) for key, value in part.items()) for part in shard)
+    missing = object()
+    return all(before.get(key, missing) is value for part, before in zip(shard, loaded) for key, value in part.items())
 
 
 def _format(source: Path) -> str:
@@ -129,7 +135,7 @@ def _read_caches(source: Path) -> BuildCaches:
                     raise ValueError("foreign cache entry")
                 for target, part in zip(merged[name], shard):
                     target.update(part)
-                caches._loaded[name][index] = (shard, _signature(name, shard))
+                caches._loaded[name][index] = shard
         manifest = pickle.loads((folder / "manifest.pickle").read_bytes())
         search = pickle.loads((folder / "search.pickle").read_bytes())
     except Exception:  # noqa: BLE001 - a damaged cache only costs time, never correctness
@@ -162,13 +168,13 @@ def save_caches(source: Path, caches: BuildCaches) -> None:
     _atomic_write(folder / "search.pickle", pickle.dumps(caches.search, protocol=pickle.HIGHEST_PROTOCOL))
     for name, parts in _stores(caches).items():
         loaded = caches._loaded.pop(name, {})
-        shards = _split(parts)
+        shards = _split(parts, loaded)
         for entries, _ in parts:
             entries.clear()
         for index in range(SHARDS):
             shard = shards.pop(index)
             last = loaded.pop(index, None)
-            if last is not None and last[1] == _signature(name, shard):
+            if last is not None and _unchanged(name, shard, last):
                 continue
             (folder / name).mkdir(exist_ok=True)
             _atomic_write(folder / name / f"{index:02d}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))

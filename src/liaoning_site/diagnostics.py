@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import reprlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, NamedTuple
 
 
@@ -41,6 +42,12 @@ class Position(NamedTuple):
 
     line: int = 1
     col: int = 1
+
+
+@lru_cache(maxsize=1 << 16)
+def position(line: int, col: int) -> Position:
+    """The one Position for this line and column: the cache pickles each distinct one once per shard."""
+    return Position(line, col)
 
 
 @dataclass(frozen=True, slots=True)

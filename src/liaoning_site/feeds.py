@@ -7,6 +7,7 @@ readers show it out of the site's context (and several ignore `xml:base`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
@@ -30,6 +31,7 @@ def render_feeds(site: Site, bodies: dict[str, RenderedBody]) -> list[OutputFile
     return [OutputFile(route.output, atom_feed(site, bodies, route.path, title, items).encode("utf-8")) for route, title, items in feeds]
 
 
+@lru_cache(maxsize=512)  # `serve` puts the same articles in the feeds on every save
 def absolutize(fragment: str, base_url: str) -> str:
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
 

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .diagnostics import Position
+from .diagnostics import Position, position
+from .records import Record
 
 # `[text](target "title")`, `![alt](target)` and reference definitions `[id]: target`.
 _INLINE = re.compile(r"(!?)\[(?P<text>[^\]\n]*)\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
@@ -20,7 +21,7 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(Record):
     target: str
     position: Position
     is_image: bool
@@ -68,7 +69,7 @@ def _reference(source: str, target: str, position: Position, is_image: bool, tex
 
 def position_in(body: str, offset: int, body_line: int) -> Position:
     line_start = body.rfind("\n", 0, offset) + 1
-    return Position(body.count("\n", 0, offset) + body_line, offset - line_start + 1)
+    return position(body.count("\n", 0, offset) + body_line, offset - line_start + 1)
 
 
 def mask_fences(body: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import markdown
 
+from .records import Record
 from .sanitize import HtmlPolicy, Sanitizer
 from .typography import space_html
 
@@ -42,7 +43,7 @@ def heading_id(value: str, separator: str = "-") -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class RenderedBody:
+class RenderedBody(Record):
     html: str
     toc: tuple[tuple[str, str, int], ...]  # (id, title, level) for h2/h3
     summary: str  # plain text of the first paragraph, shortened

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
 
-from .heap import frozen
+from .heap import collect_in_worker, frozen
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,6 +38,7 @@ def _install(work: Callable, items: Sequence) -> None:
     global _worker
     _worker = (work, items)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # held by the parent while forking: not here
+    collect_in_worker()
 
 
 @contextmanager

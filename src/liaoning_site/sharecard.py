@@ -92,7 +92,7 @@ def draw_share_cards(site: Site, cache: MediaCache, diagnostics: Diagnostics, jo
     # source -> (title, folder of its card); the site's card has no source and sits at the top.
     wanted = {article.source: (article.title, site.routes[article.source].path) for article in site.articles}
     wanted[_SITE] = (site.campaign.name, "")
-    keys = {source: make_key(DRAWING, title, theme, name, font.identity) for source, (title, _) in wanted.items()}
+    keys = {source: _card_key(title, theme, name, font.identity) for source, (title, _) in wanted.items()}
     entries: dict[str, Entry] = {}
     missing: dict[str, _Job] = {}
     for source, key in keys.items():
@@ -108,6 +108,11 @@ def draw_share_cards(site: Site, cache: MediaCache, diagnostics: Diagnostics, jo
     files = tuple(OutputFile(outputs[source], entries[keys[source]].files["card.png"]) for source in wanted)
     site_card = outputs.pop(_SITE)
     return ShareCards(outputs, site_card, files, make_key(font.identity, site_card))
+
+
+@lru_cache(maxsize=1 << 16)  # `serve` asks again for every article's card on every save
+def _card_key(title: str, theme: str, name: str, font: str) -> str:
+    return make_key(DRAWING, title, theme, name, font)
 
 
 def find_font() -> CardFont | None:

@@ -18,6 +18,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics, Position, tr
 from .links import Reference, find_references
 from .load import RawDoc
+from .records import Record
 from .schema import Fields, read_bool, read_date, read_int, read_mapping, read_str, read_str_list
 from .slugs import is_safe_slug, make_slug
 
@@ -36,7 +37,7 @@ PAGE_KEYS = ("title", "slug", "summary", "draft")
 
 
 @dataclass(frozen=True, slots=True)
-class Image:
+class Image(Record):
     path: Path  # file on disk
     output: str  # path inside the output folder, "/"-separated, no leading slash
     alt: str
@@ -44,7 +45,7 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
-class Scenario:
+class Scenario(Record):
     source: str
     slug: str
     title: str
@@ -58,7 +59,7 @@ class Scenario:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
+class Page(Record):
     source: str
     slug: str
     title: str
@@ -72,7 +73,7 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
-class Article:
+class Article(Record):
     source: str
     slug: str
     title: str
@@ -319,7 +320,7 @@ def _read_cover(fields: Fields, doc: RawDoc, config: SiteConfig) -> Image | None
             "有 `cover` 就要有 `cover_alt`：请为看不到图片的读者描述图片内容",
         ), at_key=True)
         return None
-    found = find_image(cover, doc.path.parent, config)
+    found = find_image(cover, Path(doc.path).parent, config)
     if found is None:
         fields.error("cover", tr(
             f"image {cover!r} not found beside the article or under static/",

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostics, Position, shown, tr
+from .diagnostics import Diagnostics, Position, position, shown, tr
 
 PathKey = tuple[Any, ...]
 
@@ -69,14 +69,14 @@ class _Marks:
 
     def position(self, mark: yaml.Mark | None) -> Position:
         if mark is None:
-            return Position(self.line_offset + 1, 1)
+            return position(self.line_offset + 1, 1)
         if self.yaml_line_starts is None or mark.line >= len(self.yaml_line_starts):
-            return Position(mark.line + 1 + self.line_offset, mark.column + 1)
+            return position(mark.line + 1 + self.line_offset, mark.column + 1)
         return self.at_offset(self.yaml_line_starts[mark.line] + mark.column)
 
     def at_offset(self, offset: int) -> Position:
         before = self.text[:offset]
-        return Position(before.count("\n") + 1 + self.line_offset, offset - (before.rfind("\n") + 1) + 1)
+        return position(before.count("\n") + 1 + self.line_offset, offset - (before.rfind("\n") + 1) + 1)
 
 
 def parse_yaml(

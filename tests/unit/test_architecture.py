@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "liaoning_site"
 
 # Earlier stages first. A module may only import modules of a lower rank.
 RANK = {
-    "diagnostics": 0, "heap": 0,
+    "diagnostics": 0, "heap": 0, "records": 0,
     "yamlsource": 1, "sourcefile": 1, "slugs": 1, "outputs": 1, "pool": 1, "progress": 1,
     "schema": 2, "sanitize": 2,
     "config": 3,

@@ -235,7 +235,22 @@ class _Owner(NamedTuple):  # one per output file: a tuple is cheap to make by th
 
 
 def _related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> dict[str, tuple[Article, ...]]:
-    """Up to 3 articles sharing a tag, nearest in date first; linear in the number of articles."""
+    """Up to 3 articles sharing a tag, nearest in date first; linear in the number of articles.
+
+    They depend on the order of the articles and on their tags only: `serve` saves of an article's
+    body (or title) reuse the last answer, by source.
+    """
+    key = tuple((a.source, a.tags) for a in articles)
+    if _last_related[0] != key:
+        _last_related[:] = [key, {s: tuple(a.source for a in r) for s, r in _find_related(articles, tags).items()}]
+    by_source = {a.source: a for a in articles}
+    return {source: tuple(by_source[s] for s in related) for source, related in _last_related[1].items()}
+
+
+_last_related: list = [None, {}]
+
+
+def _find_related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> dict[str, tuple[Article, ...]]:
     order = {a.source: i for i, a in enumerate(articles)}  # already newest first
     members = {t.name: t.articles for t in tags}
     position = {t.name: {a.source: i for i, a in enumerate(t.articles)} for t in tags}

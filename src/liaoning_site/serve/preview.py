@@ -8,13 +8,13 @@ browsers wait on.
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import BuildCaches, BuildOptions, render
+from ..heap import long_lived
 from ..cache import media_folder
 from ..diagnostics import BuildFailed, Diagnostic, Diagnostics
 from ..outputs import OutputFile
@@ -73,7 +73,7 @@ class Preview:
 
     def rebuild(self, changes: set[Change] | None = None) -> RebuildReport:
         """Rebuild after `changes` (None: from scratch) and publish the result to waiting browsers."""
-        with self._rebuilding:
+        with self._rebuilding, long_lived(collect=True):  # the site's objects live until the next save
             started = time.perf_counter()
             self._invalidate(changes)
             diagnostics = Diagnostics()
@@ -86,9 +86,6 @@ class Preview:
             # Image variants and share cards are files in the media cache: served from there.
             stored = {f.output: f.data for f in files if isinstance(f.data, Path)}
             snapshot = Snapshot({f.output: f.data for f in files if not isinstance(f.data, Path)}, {a.output: a.path for a in site.assets} | stored)
-            # The site's millions of long-lived objects would make every garbage collection pass
-            # walk them all; frozen, they are left alone and a rebuild pays only for what it made.
-            gc.freeze()
             css_only = bool(changes) and all(c.is_css for c in changes) and not self._state.errors
             self._publish(snapshot, (), css_only)
             return RebuildReport(True, time.perf_counter() - started, [], diagnostics.warnings)

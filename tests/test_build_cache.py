@@ -4,6 +4,8 @@ mtime, damaged caches are ignored, and a killed in-place update is undone."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from support import copy_site
@@ -68,6 +70,20 @@ def test_one_edit_rewrites_one_shard_of_the_parsed_documents(tmp_path: Path) -> 
     build(BuildOptions(source=site, jobs=1))
     assert [p.name for p in shards if p.stat().st_mtime_ns != before[p]] != []
     assert len([p for p in shards if p.stat().st_mtime_ns != before[p]]) == 1
+
+
+def test_a_rebuild_whose_slugs_are_known_does_not_load_the_pinyin_dictionaries(tmp_path: Path) -> None:
+    # pypinyin's dictionaries are a third of the command's start-up time.
+    site = copy_site("full", tmp_path / "site")
+    build(BuildOptions(source=site, jobs=1))
+    edit(site / "content" / "articles" / "2025" / "cases" / "case-10.md", "做法一：开展培训", "做法一：开展线上培训")
+    script = (
+        "import sys; from liaoning_site.cli import main; "
+        f"code = main(['build', '--source', {str(site)!r}, '--jobs', '1']); "
+        "print(code, 'pypinyin' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines()[-1] == "0 False", done.stdout + done.stderr
 
 
 def test_damaged_cache_is_ignored(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from .markdown import MARKDOWN_VERSION
 from .mediacache import prune
 from .render import RenderCache
 from .search import SearchCache
+from .slugs import made_slugs, remember as remember_slugs
 from .validate import ValidateCache
 
 CACHE_DIR = Path(".cache") / "liaoning-site"
@@ -138,6 +139,7 @@ def _read_caches(source: Path) -> BuildCaches:
                 caches._loaded[name][index] = shard
         manifest = pickle.loads((folder / "manifest.pickle").read_bytes())
         search = pickle.loads((folder / "search.pickle").read_bytes())
+        remember_slugs(pickle.loads((folder / "slugs.pickle").read_bytes()))
     except Exception:  # noqa: BLE001 - a damaged cache only costs time, never correctness
         return BuildCaches()
     caches.load.entries, caches.validate.entries = merged["documents"]
@@ -166,6 +168,7 @@ def save_caches(source: Path, caches: BuildCaches) -> None:
     _atomic_write(folder / "manifest.pickle", pickle.dumps(caches.manifest, protocol=pickle.HIGHEST_PROTOCOL))
     prune(caches.render.media)
     _atomic_write(folder / "search.pickle", pickle.dumps(caches.search, protocol=pickle.HIGHEST_PROTOCOL))
+    _atomic_write(folder / "slugs.pickle", pickle.dumps(made_slugs(), protocol=pickle.HIGHEST_PROTOCOL))
     for name, parts in _stores(caches).items():
         loaded = caches._loaded.pop(name, {})
         shards = _split(parts, loaded)

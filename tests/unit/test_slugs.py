@@ -76,3 +76,14 @@ def test_accepts_safe_slug(slug: str) -> None:
 @pytest.mark.parametrize("slug", ["", "-a", "a-", "a--b", "A", "a b", "a/b", "..", ".", "辽宁", "a.b", "a\n", "abc\n"])
 def test_rejects_unsafe_slug(slug: str) -> None:
     assert not is_safe_slug(slug)
+
+
+def test_slugs_of_an_earlier_build_are_taken_back_only_from_the_same_libraries(monkeypatch) -> None:
+    from liaoning_site import slugs
+
+    stored = (slugs.made_slugs()[0], {"新造的词": "xin-zao-de-ci-from-cache"})
+    monkeypatch.setattr(slugs, "_made", {})
+    slugs.remember(("pypinyin 0.1, python-slugify 1.0", {"另一个词": "stale"}))
+    slugs.remember(stored)
+    assert make_slug("新造的词") == "xin-zao-de-ci-from-cache"
+    assert make_slug("另一个词") == "ling-yi-ge-ci"

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import BuildCaches, input_stamp, load_caches, read_stamp, save_caches, write_stamp
+from .cache import BuildCaches, input_stamp, load_caches, pickle_changed_shards, read_stamp, save_caches, write_stamp
 from .campaign import validate_campaign
 from .config import load_config
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics, tr
@@ -159,7 +159,11 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         try:
             site, files = render(options, diagnostics, caches, progress, spool)
             progress.stage(tr("indexing the pages for search", "为搜索建立索引"))
-            files += index_site(files, options.output_dir, caches.search, kept=caches.manifest, jobs=options.jobs)
+            # Pagefind works in processes of its own; meanwhile the changed cache shards are pickled
+            # (written only once the output is).
+            pickled: list[dict[tuple[str, int], bytes] | None] = []
+            meanwhile = (lambda: pickled.append(pickle_changed_shards(caches))) if options.cache else None
+            files += index_site(files, options.output_dir, caches.search, kept=caches.manifest, jobs=options.jobs, meanwhile=meanwhile)
         finally:
             progress.done()
         progress.stage(tr(f"writing {options.output_dir}", f"写入 {options.output_dir}"))
@@ -171,7 +175,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     del files, site
     if options.cache:
         progress.stage(tr("saving the build cache", "保存缓存"))
-        save_caches(options.source, caches)
+        save_caches(options.source, caches, pickled[0] if pickled else None)
         write_stamp(options.source, stamp, next_change, caches.manifest, diagnostics.warnings)
     progress.done()
     return BuildResult(

@@ -150,25 +150,55 @@ def _read_caches(source: Path) -> BuildCaches:
     return caches
 
 
-def save_caches(source: Path, caches: BuildCaches) -> None:
+def pickle_changed_shards(caches: BuildCaches, limit: int = 16) -> dict[tuple[str, int], bytes] | None:
+    """The shards that changed since they were loaded, pickled, if there are at most `limit` of
+    them: a build makes them while Pagefind works (after a one-article edit, most of the saving).
+    None when there are more: save_caches then pickles them one by one, letting go of each.
+    """
+    _let_go_of_outputs(caches)
+    changed = []
+    for name, parts in _stores(caches).items():
+        loaded = caches._loaded.get(name)
+        if loaded is None:  # nothing was loaded: every shard is new
+            return None
+        for index, shard in _split(parts, loaded).items():
+            last = loaded.get(index)
+            if last is None or not _unchanged(name, shard, last):
+                if len(changed) == limit:
+                    return None
+                changed.append((name, index, shard))
+    return {(name, index): pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL) for name, index, shard in changed}
+
+
+def _let_go_of_outputs(caches: BuildCaches) -> None:
+    """Page bytes are in the output folder, not stored; linked bodies and templates are made again."""
+    caches.render.pages = {output: (key, None) for output, (key, _) in caches.render.pages.items()}
+    caches.render.linked, caches.render.environment = {}, None
+
+
+def save_caches(source: Path, caches: BuildCaches, pickled: dict[tuple[str, int], bytes] | None = None) -> None:
     """Write the shards that changed since they were loaded, each one atomically; `caches` is
-    emptied on the way (a build saves them last).
+    emptied on the way (a build saves them last). `pickled`: those shards, from pickle_changed_shards.
 
     Pickling a string keeps a UTF-8 copy of it inside the string: at 10,000 articles, 200 MB more
     by the end if everything stayed alive. Each shard's entries are let go of once it is written.
     """
-    caches.render.pages = {output: (key, None) for output, (key, _) in caches.render.pages.items()}
-    caches.render.linked, caches.render.environment = {}, None  # made again from what is stored
+    _let_go_of_outputs(caches)
     caches.search = caches.search.names_only()
     folder = source / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "FORMAT").exists() or (folder / "FORMAT").read_text(encoding="utf-8") != _format(source):
-        caches._loaded = {}
+        caches._loaded, pickled = {}, None
         _atomic_write(folder / "FORMAT", _format(source).encode("utf-8"))
     _atomic_write(folder / "manifest.pickle", pickle.dumps(caches.manifest, protocol=pickle.HIGHEST_PROTOCOL))
     prune(caches.render.media)
     _atomic_write(folder / "search.pickle", pickle.dumps(caches.search, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "slugs.pickle", pickle.dumps(made_slugs(), protocol=pickle.HIGHEST_PROTOCOL))
+    if pickled is not None:
+        for (name, index), data in pickled.items():
+            (folder / name).mkdir(exist_ok=True)
+            _atomic_write(folder / name / f"{index:02d}.pickle", data)
+        return
     for name, parts in _stores(caches).items():
         loaded = caches._loaded.pop(name, {})
         shards = _split(parts, loaded)

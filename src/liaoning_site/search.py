@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Container, Iterable
+from typing import Callable, Container, Iterable
 
 from .outputs import OutputFile, content_bytes
 from .pagefindservice import PagefindError, PagefindService
@@ -120,8 +120,12 @@ def _document(file: OutputFile, output: Path | None, grams: bool = True) -> str 
     return search_document(*region) if grams else f'<html lang="{html.escape(region[0])}"><body>{region[1]}</body></html>'
 
 
-def index_site(files: Iterable[OutputFile], output: Path | None, cache: SearchCache, kept: Container[str] = (), jobs: int = 1) -> list[OutputFile]:
-    """Pagefind's files for the HTML pages among `files`, under `pagefind/` (see search_documents).
+def index_site(
+    files: Iterable[OutputFile], output: Path | None, cache: SearchCache, kept: Container[str] = (), jobs: int = 1,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[OutputFile]:
+    """Pagefind's files for the HTML pages among `files`, under `pagefind/` (see search_documents);
+    `meanwhile` is called while Pagefind works.
 
     A shard none of whose pages' indexed elements changed is reused: its files come back as they
     were (`data=None` when they are in `kept`, the files the last build left on disk). A page not
@@ -152,7 +156,7 @@ def index_site(files: Iterable[OutputFile], output: Path | None, cache: SearchCa
     documents.update(search_documents(missing, output, jobs))
     work = {folder: {rel: documents.pop(rel) for rel in shards[folder]} for folder in stale}
     del documents  # build_bundles lets go of each shard's documents once they are on disk
-    bundles = build_bundles(work, jobs)
+    bundles = build_bundles(work, jobs, meanwhile)
     for folder, bundle in bundles.items():
         result += bundle
         cache.shards[folder] = (keys[folder], {f.output: f.data for f in bundle})
@@ -179,9 +183,12 @@ def build_bundle(documents: dict[str, str], folder: str = PREFIX) -> list[Output
     return build_bundles({folder: documents})[folder]
 
 
-def build_bundles(shards: dict[str, dict[str, str]], processes: int = 1) -> dict[str, list[OutputFile]]:
+def build_bundles(
+    shards: dict[str, dict[str, str]], processes: int = 1, meanwhile: Callable[[], object] | None = None
+) -> dict[str, list[OutputFile]]:
     """A bundle for each shard (folder -> its documents by output file), by `processes` Pagefind
     processes at once, each indexing shard after shard (starting one costs a fifth of a second).
+    `meanwhile` is called while they work.
 
     `shards` is emptied as the documents are written for Pagefind: at 10,000 pages they weigh
     300 MB, which the Pagefind processes then need.
@@ -206,9 +213,12 @@ def build_bundles(shards: dict[str, dict[str, str]], processes: int = 1) -> dict
                     bundles[folder] = {rel: data for rel, data in files.items() if not _UNUSED.search(rel)}
 
         # Threads only wait on the Pagefind processes' pipes; the processes do the work.
-        count = max(1, min(processes, len(sites)))
-        with ThreadPoolExecutor(max_workers=count) as threads:
-            for running in [threads.submit(index_in_turn) for _ in range(count)]:
+        count = min(processes, len(sites))
+        with ThreadPoolExecutor(max_workers=max(1, count)) as threads:
+            started = [threads.submit(index_in_turn) for _ in range(count)]
+            if meanwhile is not None:
+                meanwhile()
+            for running in started:
                 running.result()
     return {
         folder: [OutputFile(folder + rel, data) for rel, data in sorted(_same_bytes_every_time(bundles[folder]).items())]

@@ -153,7 +153,7 @@ def test_a_large_site_is_indexed_in_shards_and_an_edit_rebuilds_only_its_own(mon
     assert sum(fragments_by_shard.values()) == 7 and all(fragments_by_shard.values())
     made = []
     real_build = search.build_bundles
-    monkeypatch.setattr(search, "build_bundles", lambda shards, jobs: made.extend((f, set(d)) for f, d in shards.items()) or real_build(shards, jobs))
+    monkeypatch.setattr(search, "build_bundles", lambda shards, jobs, meanwhile: made.extend((f, set(d)) for f, d in shards.items()) or real_build(shards, jobs, meanwhile))
     edited = {**bodies, "p3": "<h1>第3篇</h1><p>改过的正文</p>"}
     index_site(pages(**edited), None, cache)
     assert len(made) == 1 and "p3/index.html" in made[0][1] and len(made[0][1]) < 7

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator
@@ -165,3 +166,34 @@ def test_ctrl_c_during_startup_prints_no_traceback(tmp_path: Path, delay: float)
     assert "Traceback" not in err
     # 0: stopped as asked; 130 or death by SIGINT: interrupted before the server existed.
     assert process.returncode in (0, 130, -signal.SIGINT), err
+
+
+def test_garbage_of_a_rebuild_is_collected_once_the_preview_is_idle(tmp_path: Path, monkeypatch) -> None:
+    # Rebuilds run with the garbage collector paused (reloads come sooner); what they leave in
+    # cycles must still be collected, or a long editing session would grow without end.
+    import gc
+    import weakref
+
+    from liaoning_site.serve import preview as preview_module
+
+    monkeypatch.setattr(preview_module, "SETTLE_AFTER", 0.2)
+    site = copy_site("minimal", tmp_path / "site")
+    preview = Preview(preview_options(BuildOptions(source=site, jobs=1), "http://127.0.0.1:1/"))
+    try:
+        assert preview.rebuild().ok
+        assert not gc.isenabled()
+
+        class Node:
+            pass
+
+        cycle = Node()
+        cycle.me = cycle  # type: ignore[attr-defined]
+        alive = weakref.ref(cycle)
+        del cycle
+        assert alive() is not None  # not collected while the preview is busy
+        deadline = time.monotonic() + 10
+        while (alive() is not None or not gc.isenabled()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert alive() is None and gc.isenabled()
+    finally:
+        gc.enable()

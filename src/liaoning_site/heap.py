@@ -5,9 +5,10 @@ whole life. Each full collection pass walks all of them, and allocating them tri
 such passes: about a second and a half of a one-article rebuild, and a fifth of `serve`'s
 reload. Objects made under `long_lived` are made with the collector paused, then frozen (moved
 where the collector never looks). Reference counting still frees them when they are dropped;
-only garbage in cycles among them would stay. The build's records have none; a `serve` rebuild
-leaves a few hundred objects in cycles (Jinja2's), collected by one pass over what the rebuild
-made (`collect=True`, 35 ms at 10,000 articles) before it is frozen.
+only garbage in cycles among them would stay. The build's records have none. A `serve` rebuild
+leaves a few hundred objects in cycles (Jinja2's): it `pause`s the collector, and once the
+preview is idle `settle` collects them in one pass over what the rebuild made (35-60 ms at
+10,000 articles, after the browser has reloaded rather than before), then freezes the rest.
 """
 
 from __future__ import annotations
@@ -18,17 +19,25 @@ from typing import Iterator
 
 
 @contextmanager
-def long_lived(collect: bool = False) -> Iterator[None]:
+def long_lived() -> Iterator[None]:
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if collect:
-            gc.collect(0)  # everything made since the last freeze is in the youngest generation
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def pause() -> None:
+    gc.disable()
+
+
+def settle() -> None:
+    gc.collect(0)  # everything made since the collector was paused is in the youngest generation
+    gc.freeze()
+    gc.enable()
 
 
 def collect_in_worker() -> None:

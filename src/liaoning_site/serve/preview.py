@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import BuildCaches, BuildOptions, render
-from ..heap import long_lived
 from ..cache import media_folder
 from ..diagnostics import BuildFailed, Diagnostic, Diagnostics
+from ..heap import pause, settle
 from ..outputs import OutputFile
 from ..search import PREFIX as SEARCH_PREFIX, SearchCache, index_site
 from .watch import Change
+
+
+SETTLE_AFTER = 1.0  # seconds without a save before the last rebuild's garbage is collected
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Preview:
         self._search = SearchCache()
         self._indexed: tuple[Snapshot, dict[str, bytes]] | None = None
         self._indexing = threading.Lock()
+        self._settling: threading.Timer | None = None
 
     @property
     def state(self) -> State:
@@ -73,22 +77,41 @@ class Preview:
 
     def rebuild(self, changes: set[Change] | None = None) -> RebuildReport:
         """Rebuild after `changes` (None: from scratch) and publish the result to waiting browsers."""
-        with self._rebuilding, long_lived(collect=True):  # the site's objects live until the next save
-            started = time.perf_counter()
-            self._invalidate(changes)
-            diagnostics = Diagnostics()
+        with self._rebuilding:
+            pause()  # the site's objects live until the next save: see heap.py
             try:
-                site, files = render(self.options, diagnostics, self.caches)
-            except BuildFailed as failed:
-                errors = [d for d in failed.diagnostics if d.severity == "error"]
-                self._publish(None, tuple(errors), False)
-                return RebuildReport(False, time.perf_counter() - started, errors, diagnostics.warnings)
-            # Image variants and share cards are files in the media cache: served from there.
-            stored = {f.output: f.data for f in files if isinstance(f.data, Path)}
-            snapshot = Snapshot({f.output: f.data for f in files if not isinstance(f.data, Path)}, {a.output: a.path for a in site.assets} | stored)
-            css_only = bool(changes) and all(c.is_css for c in changes) and not self._state.errors
-            self._publish(snapshot, (), css_only)
-            return RebuildReport(True, time.perf_counter() - started, [], diagnostics.warnings)
+                return self._rebuild(changes)
+            finally:
+                self._settle_when_idle()
+
+    def _rebuild(self, changes: set[Change] | None) -> RebuildReport:
+        started = time.perf_counter()
+        self._invalidate(changes)
+        diagnostics = Diagnostics()
+        try:
+            site, files = render(self.options, diagnostics, self.caches)
+        except BuildFailed as failed:
+            errors = [d for d in failed.diagnostics if d.severity == "error"]
+            self._publish(None, tuple(errors), False)
+            return RebuildReport(False, time.perf_counter() - started, errors, diagnostics.warnings)
+        # Image variants and share cards are files in the media cache: served from there.
+        stored = {f.output: f.data for f in files if isinstance(f.data, Path)}
+        snapshot = Snapshot({f.output: f.data for f in files if not isinstance(f.data, Path)}, {a.output: a.path for a in site.assets} | stored)
+        css_only = bool(changes) and all(c.is_css for c in changes) and not self._state.errors
+        self._publish(snapshot, (), css_only)
+        return RebuildReport(True, time.perf_counter() - started, [], diagnostics.warnings)
+
+    def _settle_when_idle(self) -> None:
+        """Collect the rebuild's garbage once no save came for a moment, out of the reload's way."""
+        if self._settling is not None:
+            self._settling.cancel()
+        self._settling = threading.Timer(SETTLE_AFTER, self._settle)
+        self._settling.daemon = True
+        self._settling.start()
+
+    def _settle(self) -> None:
+        with self._rebuilding:
+            settle()
 
     def search_files(self) -> dict[str, bytes]:
         """The search index (`pagefind/...`) of the current snapshot, as `build` would write it."""

@@ -7,6 +7,7 @@ the Chinese messages choose Chinese explicitly.
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Callable, Iterator
@@ -26,6 +27,14 @@ def english_messages() -> Iterator[None]:
     use_language("en")
     yield
     use_language("en")
+
+
+@pytest.fixture(autouse=True)
+def ordinary_garbage_collection() -> Iterator[None]:
+    """`serve` pauses and freezes the garbage collector (see heap.py): each test ends with it as usual."""
+    yield
+    gc.unfreeze()
+    gc.enable()
 
 
 @pytest.fixture

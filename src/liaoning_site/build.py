@@ -15,7 +15,7 @@ from .cache import BuildCaches, input_stamp, load_caches, pickle_changed_shards,
 from .campaign import validate_campaign
 from .config import load_config
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics, tr
-from .heap import long_lived
+from .heap import paused
 from .load import load_sources
 from .model import Site, build_site_model
 from .model.site import Publishing
@@ -130,7 +130,7 @@ def render(
 
 def build(options: BuildOptions, progress: Progress = QUIET) -> BuildResult:
     """Build the site into the output folder; on any error the previous output stays as it was."""
-    with long_lived():  # what a build makes lives until it ends (see heap.py)
+    with paused():  # what a build makes lives until it ends (see heap.py)
         return _build(options, progress)
 
 

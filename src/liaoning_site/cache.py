@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from . import __version__
 from .diagnostics import Diagnostic, current_language
-from .heap import long_lived
+from .heap import paused
 from .load import LoadCache
 from .markdown import MARKDOWN_VERSION
 from .mediacache import prune
@@ -108,7 +108,7 @@ def _format(source: Path) -> str:
 
 def load_caches(source: Path) -> BuildCaches:
     """The stored caches of `source`, or empty ones when there are none or they cannot be trusted."""
-    with long_lived():  # they are kept until the build ends
+    with paused():  # a million objects, none of them garbage: no collection pass over them
         caches = _read_caches(source)
     caches.render.media.folder = media_folder(source)
     return caches

@@ -3,12 +3,11 @@
 A build at 10,000 articles holds millions of objects (cached documents, the site model) for its
 whole life. Each full collection pass walks all of them, and allocating them triggers several
 such passes: about a second and a half of a one-article rebuild, and a fifth of `serve`'s
-reload. Objects made under `long_lived` are made with the collector paused, then frozen (moved
-where the collector never looks). Reference counting still frees them when they are dropped;
-only garbage in cycles among them would stay. The build's records have none. A `serve` rebuild
-leaves a few hundred objects in cycles (Jinja2's): it `pause`s the collector, and once the
-preview is idle `settle` collects them in one pass over what the rebuild made (35-60 ms at
-10,000 articles, after the browser has reloaded rather than before), then freezes the rest.
+reload. A build runs with the collector `paused`: its records hold no cycles, and reference
+counting frees whatever it drops. A `serve` rebuild leaves a few hundred objects in cycles
+(Jinja2's): it `pause`s the collector, and once the preview is idle `settle` collects them in
+one pass over what the rebuild made (35-60 ms at 10,000 articles, after the browser has
+reloaded rather than before), then freezes the rest (moves it where the collector never looks).
 """
 
 from __future__ import annotations
@@ -19,13 +18,12 @@ from typing import Iterator
 
 
 @contextmanager
-def long_lived() -> Iterator[None]:
+def paused() -> Iterator[None]:
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -40,11 +38,6 @@ def settle() -> None:
     gc.enable()
 
 
-def collect_in_worker() -> None:
-    """Forked workers start with the parent's setting; their own garbage is theirs to collect."""
-    gc.enable()
-
-
 @contextmanager
 def frozen() -> Iterator[None]:
     """Freeze everything for a while (forked workers then share the parent's memory pages),
@@ -56,3 +49,8 @@ def frozen() -> Iterator[None]:
     finally:
         if not already:
             gc.unfreeze()
+
+
+def collect_in_worker() -> None:
+    """Forked workers start with the parent's setting; their own garbage is theirs to collect."""
+    gc.enable()

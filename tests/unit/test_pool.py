@@ -29,16 +29,14 @@ def test_ctrl_c_while_forking_is_held_then_raised() -> None:
 
 
 def test_objects_frozen_before_a_parallel_map_stay_frozen_after_it() -> None:
-    # A build freezes its loaded caches so that garbage collection passes skip them; forking
-    # workers must not hand them back to the collector.
+    # `serve` freezes the site it holds so that garbage collection passes skip it; forking
+    # workers must not hand it back to the collector.
     import gc
-
-    from liaoning_site.heap import long_lived
 
     gc.unfreeze()
     try:
-        with long_lived():
-            kept = [{"n": i} for i in range(1000)]
+        kept = [{"n": i} for i in range(1000)]
+        gc.freeze()
         frozen = gc.get_freeze_count()
         assert frozen >= len(kept)
         assert map_forked(square, list(range(400)), jobs=2) == [i * i for i in range(400)]

@@ -37,9 +37,19 @@ def render_sitemap(site: Site) -> OutputFile:
     """With the Traditional mirror, each page is listed in both scripts, each naming the other."""
     base = site.config.base_url
     mirrored = site.config.traditional is not None
+    entries = (base, mirrored, tuple(sitemap_entries(site)))
+    if _last[0] != entries:  # `serve` saves seldom change the list of pages or their dates
+        _last[:] = [entries, _sitemap(*entries)]
+    return OutputFile(urls.sitemap().output, _last[1])
+
+
+_last: list = [None, b""]
+
+
+def _sitemap(base: str, mirrored: bool, entries: tuple[tuple[str, str], ...]) -> bytes:
     xhtml = ' xmlns:xhtml="http://www.w3.org/1999/xhtml"' if mirrored else ""
     lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{xhtml}>']
-    for path, lastmod in sitemap_entries(site):
+    for path, lastmod in entries:
         modified = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
         if not mirrored:
             lines.append(f"  <url><loc>{escape(base + path)}</loc>{modified}</url>")
@@ -51,7 +61,7 @@ def render_sitemap(site: Site) -> OutputFile:
         for loc in (path, twin(path)):
             lines.append(f"  <url><loc>{escape(base + loc)}</loc>{modified}{alternates}</url>")
     lines.append("</urlset>\n")
-    return OutputFile(urls.sitemap().output, "\n".join(lines).encode("utf-8"))
+    return "\n".join(lines).encode("utf-8")
 
 
 def render_robots(site: Site) -> OutputFile:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from .markdown import RenderedBody
@@ -65,6 +66,7 @@ def date_zh(value: dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+@lru_cache(maxsize=1 << 16)  # every build asks again for every article's dates (sitemap, feeds, JSON-LD)
 def iso(value: dt.datetime | None) -> str:
     return value.astimezone(SHANGHAI).isoformat() if value else ""
 

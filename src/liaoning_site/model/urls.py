@@ -8,6 +8,11 @@ language prefix (`zh-hant/...`) to be put in front later.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+# Routes are asked for again and again (every list names its articles' routes; `serve` makes the
+# whole model on each save): each one is made once. They are immutable, so sharing them is safe.
+_once = lru_cache(maxsize=1 << 17)
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,10 +21,12 @@ class Route:
     output: str
 
 
+@_once
 def _dir(path: str) -> Route:
     return Route(path, path + "index.html")
 
 
+@_once
 def paged(path: str, number: int) -> Route:
     """Page 1 lives at the list's own URL, later pages at `page/<n>/` below it."""
     return _dir(path if number == 1 else f"{path}page/{number}/")
@@ -29,10 +36,12 @@ def home(number: int = 1) -> Route:
     return paged("", number)
 
 
+@_once
 def article(slug: str) -> Route:
     return _dir(f"articles/{slug}/")
 
 
+@_once
 def scenario(slug: str, number: int = 1) -> Route:
     return paged(f"scenarios/{slug}/", number)
 
@@ -46,6 +55,7 @@ def taxonomy(kind: str) -> Route:
     return _dir(f"{kind}/")
 
 
+@_once
 def term(kind: str, slug: str, number: int = 1) -> Route:
     return paged(f"{kind}/{slug}/", number)
 

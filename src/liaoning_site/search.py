@@ -10,7 +10,7 @@ The index is cut into shards (`pagefind/0/`, `pagefind/1/`, …, listed in `page
 search.js merges them in the browser), each a whole Pagefind bundle of the pages whose path hashes
 to it. Pagefind cannot update an index, and costs about 6 ms and 1 MB a page: a shard holds at most
 SHARD_PAGES pages on average (about a second of indexing), so an edited page re-indexes its shard
-only, shards are indexed two at a time, and memory stays bounded at any size. The price: a reader's
+only, one Pagefind process per core indexes shard after shard, and memory stays bounded at any size. The price: a reader's
 first search fetches each shard's small metadata (64 shards at 10,000 pages), and ranking scores
 come from each shard's own word statistics.
 

@@ -10,9 +10,9 @@ The index is cut into shards (`pagefind/0/`, `pagefind/1/`, …, listed in `page
 search.js merges them in the browser), each a whole Pagefind bundle of the pages whose path hashes
 to it. Pagefind cannot update an index, and costs about 6 ms and 1 MB a page: a shard holds at most
 SHARD_PAGES pages on average (about a second of indexing), so an edited page re-indexes its shard
-only, one Pagefind process per core indexes shard after shard, and memory stays bounded at any size. The price: a reader's
-first search fetches each shard's small metadata (64 shards at 10,000 pages), and ranking scores
-come from each shard's own word statistics.
+only, one Pagefind process per core indexes shard after shard, and memory stays bounded at any size.
+The price: a reader's first search fetches each shard's small metadata (64 shards at 10,000 pages),
+and ranking scores come from each shard's own word statistics.
 
 Readers search like Ctrl-F: every run of two or more Chinese characters on a page must find it,
 also where Pagefind's segmenter cut the run into other words (searching 能工 inside 智能工厂). So

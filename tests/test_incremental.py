@@ -54,6 +54,9 @@ def test_every_edit_gives_the_same_bytes_as_a_full_build(site: Path, tmp_path: P
     steps = {
         "edit body": (lambda: edit(cases / "case-10.md", "第10号案例的第一段", "修改后的第一段"), [cases / "case-10.md"]),
         "edit title": (lambda: edit(cases / "case-11.md", "title: 第11号测试案例", "title: 改过标题的第11号案例"), [cases / "case-11.md"]),
+        # Related articles and the sitemap are reused while tags and dates stay the same: change them.
+        "change tags": (lambda: edit(cases / "case-12.md", "tags: [智慧农业, 人工智能]", "tags: [人工智能]"), [cases / "case-12.md"]),
+        "change date": (lambda: edit(cases / "case-14.md", "date: 2025-07-15", "date: 2024-01-15"), [cases / "case-14.md"]),
         "change scenario": (lambda: edit(cases / "case-13.md", "scenarios: [digital-life]", "scenarios: [digital-learning]"), [cases / "case-13.md"]),
         "add article": (lambda: (cases / "new.md").write_text(
             "---\ntitle: 新增文章\ndate: 2025-07-01\nscenarios: [digital-life]\ntags: [智慧农业]\n---\n新文章正文。\n", encoding="utf-8"), [cases / "new.md"]),
@@ -108,3 +111,36 @@ def test_a_failed_rebuild_keeps_the_last_good_site(site: Path) -> None:
     edit(article, "date: 不是日期 ", "date: ")
     assert preview.rebuild({classify(article.resolve(), roots)}).ok
     assert preview.state.errors == () and preview.state.epoch == epoch + 2
+
+
+def test_answers_kept_between_rebuilds_follow_tags_and_dates(site: Path) -> None:
+    # Related articles and the sitemap are remembered from the previous rebuild in this process;
+    # after tags or dates change, they must equal what a process that never built would make.
+    from liaoning_site import sitemap
+    from liaoning_site.build import prepare_site
+    from liaoning_site.diagnostics import Diagnostics
+    from liaoning_site.model import site as model
+
+    options = preview_options(BuildOptions(source=site), BASE_URL)
+    cases = site / "content" / "articles" / "2025" / "cases"
+
+    def related(of) -> dict[str, list[str]]:
+        return {source: [a.source for a in articles] for source, articles in of.related.items()}
+
+    def kept_and_fresh() -> tuple[object, bytes, object, bytes]:
+        kept = prepare_site(options, Diagnostics())
+        kept_map = sitemap.render_sitemap(kept).data
+        model._last_related[:] = [None, {}]
+        sitemap._last[:] = [None, b""]
+        fresh = prepare_site(options, Diagnostics())
+        return kept, kept_map, fresh, sitemap.render_sitemap(fresh).data
+
+    sitemap.render_sitemap(prepare_site(options, Diagnostics()))
+    edit(cases / "case-12.md", "tags: [智慧农业, 人工智能]", "tags: [只有这一篇]")
+    kept, _, fresh, _ = kept_and_fresh()
+    assert related(kept) == related(fresh)
+    assert related(fresh)["content/articles/2025/cases/case-12.md"] == []
+
+    edit(cases / "case-14.md", "date: 2025-07-15", "date: 2024-01-15")
+    _, kept_map, _, fresh_map = kept_and_fresh()
+    assert kept_map == fresh_map and b"2024-01-15" in fresh_map

@@ -112,9 +112,7 @@ def _document(file: OutputFile, output: Path | None, grams: bool = True) -> str 
     if data is None:
         assert output is not None, f"{file.output} was not rendered and there is no output folder to read it from"
         data = output / file.output
-    if isinstance(data, Path):
-        data = data.read_bytes()
-    region = indexed_region(content_bytes(data))
+    region = indexed_region(data.read_bytes() if isinstance(data, Path) else content_bytes(data))
     if region is None:
         return None
     return search_document(*region) if grams else f'<html lang="{html.escape(region[0])}"><body>{region[1]}</body></html>'

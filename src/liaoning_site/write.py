@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 
 from .model.linkcheck import Asset
 from .diagnostics import tr
-from .outputs import OutputFile, Spooled
+from .outputs import OutputFile, Spooled, content_bytes
 
 # Marks a folder as made by us, so a later build may replace it without asking.
 MARKER = ".liaoning-site-output"
@@ -143,9 +143,8 @@ def _same(existing: Path, content: bytes | Spooled | Path, stamp: tuple[int, int
     if isinstance(content, Path):  # assets are copied with their mtime, so size and mtime tell
         st = content.stat()
         return (st.st_size, st.st_mtime_ns) == stamp
-    if isinstance(content, Spooled):
-        return content.size == stamp[0] and existing.read_bytes() == content.read()
-    return len(content) == stamp[0] and existing.read_bytes() == content
+    size = content.size if isinstance(content, Spooled) else len(content)
+    return size == stamp[0] and existing.read_bytes() == content_bytes(content)
 
 
 def _temp_beside(target: Path, token: str) -> Path:

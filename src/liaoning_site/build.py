@@ -23,6 +23,7 @@ from .outputs import OutputFile
 from .pool import default_jobs
 from .progress import QUIET, Progress
 from .render import render_site
+from .pagefindservice import Standby
 from .search import index_site
 from .validate import validate_content
 from .write import OutputError, check_output_dir, output_matches, recover_interrupted, spool_beside, write_outputs
@@ -150,12 +151,12 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         if warnings is not None:  # the same sources give the same warnings: they are said again
             progress.done()
             return BuildResult(options.output_dir, 0, 0, time.perf_counter() - started, warnings, up_to_date=True)
-    progress.stage(tr("reading the build cache", "读取缓存"))
-    caches = load_caches(options.source) if options.cache else BuildCaches()
-    if not output_matches(options.output_dir, caches.manifest):
-        # Someone changed or removed the output: pages cannot be reused from it.
-        caches.render.pages, caches.manifest = {}, {}
-    with spool_beside(options.output_dir) as spool:
+    with Standby() as standby, spool_beside(options.output_dir) as spool:
+        progress.stage(tr("reading the build cache", "读取缓存"))
+        caches = load_caches(options.source) if options.cache else BuildCaches()
+        if not output_matches(options.output_dir, caches.manifest):
+            # Someone changed or removed the output: pages cannot be reused from it.
+            caches.render.pages, caches.manifest = {}, {}
         try:
             site, files = render(options, diagnostics, caches, progress, spool)
             progress.stage(tr("indexing the pages for search", "为搜索建立索引"))
@@ -163,7 +164,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
             # (written only once the output is).
             pickled: list[dict[tuple[str, int], bytes] | None] = []
             meanwhile = (lambda: pickled.append(pickle_changed_shards(caches))) if options.cache else None
-            files += index_site(files, options.output_dir, caches.search, kept=caches.manifest, jobs=options.jobs, meanwhile=meanwhile)
+            files += index_site(files, options.output_dir, caches.search, caches.manifest, options.jobs, meanwhile, standby)
         finally:
             progress.done()
         progress.stage(tr(f"writing {options.output_dir}", f"写入 {options.output_dir}"))

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Callable, Container, Iterable
 
 from .outputs import OutputFile, content_bytes
-from .pagefindservice import PagefindError, PagefindService
+from .pagefindservice import PagefindError, PagefindService, Standby
 from .pool import map_forked
 from .searchtext import EXCLUDE, GRAMS, TITLE_GRAMS, han_grams, page_text
 
@@ -120,10 +120,10 @@ def _document(file: OutputFile, output: Path | None, grams: bool = True) -> str 
 
 def index_site(
     files: Iterable[OutputFile], output: Path | None, cache: SearchCache, kept: Container[str] = (), jobs: int = 1,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Callable[[], object] | None = None, standby: Standby | None = None,
 ) -> list[OutputFile]:
     """Pagefind's files for the HTML pages among `files`, under `pagefind/` (see search_documents);
-    `meanwhile` is called while Pagefind works.
+    `meanwhile` is called while Pagefind works, which starts with the `standby` process if given.
 
     A shard none of whose pages' indexed elements changed is reused: its files come back as they
     were (`data=None` when they are in `kept`, the files the last build left on disk). A page not
@@ -154,7 +154,7 @@ def index_site(
     documents.update(search_documents(missing, output, jobs))
     work = {folder: {rel: documents.pop(rel) for rel in shards[folder]} for folder in stale}
     del documents  # build_bundles lets go of each shard's documents once they are on disk
-    bundles = build_bundles(work, jobs, meanwhile)
+    bundles = build_bundles(work, jobs, meanwhile, standby)
     for folder, bundle in bundles.items():
         result += bundle
         cache.shards[folder] = (keys[folder], {f.output: f.data for f in bundle})
@@ -182,11 +182,12 @@ def build_bundle(documents: dict[str, str], folder: str = PREFIX) -> list[Output
 
 
 def build_bundles(
-    shards: dict[str, dict[str, str]], processes: int = 1, meanwhile: Callable[[], object] | None = None
+    shards: dict[str, dict[str, str]], processes: int = 1, meanwhile: Callable[[], object] | None = None,
+    standby: Standby | None = None,
 ) -> dict[str, list[OutputFile]]:
     """A bundle for each shard (folder -> its documents by output file), by `processes` Pagefind
-    processes at once, each indexing shard after shard (starting one costs a fifth of a second).
-    `meanwhile` is called while they work.
+    processes at once, each indexing shard after shard (starting one costs a fifth of a second;
+    the first is the `standby` one if given). `meanwhile` is called while they work.
 
     `shards` is emptied as the documents are written for Pagefind: at 10,000 pages they weigh
     300 MB, which the Pagefind processes then need.
@@ -204,7 +205,7 @@ def build_bundles(
         bundles: dict[str, dict[str, bytes]] = {}
 
         def index_in_turn() -> None:
-            with PagefindService() as service:
+            with standby.take() if standby is not None else PagefindService() as service:
                 while waiting:
                     folder, site = waiting.pop(0)
                     files = service.index_folder(site, list(EXCLUDE))

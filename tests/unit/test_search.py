@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from liaoning_site.outputs import OutputFile
+from liaoning_site.pagefindservice import Standby
 from liaoning_site.cli import main
 from liaoning_site import search
 from liaoning_site.search import SearchCache, SearchError, index_site, indexed_region, search_document
@@ -153,7 +154,7 @@ def test_a_large_site_is_indexed_in_shards_and_an_edit_rebuilds_only_its_own(mon
     assert sum(fragments_by_shard.values()) == 7 and all(fragments_by_shard.values())
     made = []
     real_build = search.build_bundles
-    monkeypatch.setattr(search, "build_bundles", lambda shards, jobs, meanwhile: made.extend((f, set(d)) for f, d in shards.items()) or real_build(shards, jobs, meanwhile))
+    monkeypatch.setattr(search, "build_bundles", lambda shards, *rest: made.extend((f, set(d)) for f, d in shards.items()) or real_build(shards, *rest))
     edited = {**bodies, "p3": "<h1>第3篇</h1><p>改过的正文</p>"}
     index_site(pages(**edited), None, cache)
     assert len(made) == 1 and "p3/index.html" in made[0][1] and len(made[0][1]) < 7
@@ -216,3 +217,40 @@ def test_a_failing_pagefind_is_reported_with_what_it_said(tmp_path: Path, monkey
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
     with pytest.raises(SearchError, match=said):
         index_site(pages(a=ARTICLE), None, SearchCache())
+    # A Pagefind started ahead (as a build does) that failed its warm-up: the same error, when needed.
+    with Standby() as standby, pytest.raises(SearchError, match=said):
+        index_site(pages(a=ARTICLE), None, SearchCache(), standby=standby)
+
+
+def _pagefind_children() -> list[str]:
+    """This process's running Pagefind children (Linux: /proc lists each thread's children)."""
+    children = {pid for task in Path("/proc/self/task").iterdir() for pid in (task / "children").read_text().split()}
+    found = []
+    for pid in children:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except FileNotFoundError:
+            continue
+        if "pagefind" in stat[stat.index("(") + 1:stat.rindex(")")] and stat[stat.rindex(")") + 2] != "Z":
+            found.append(pid)
+    return found
+
+
+def test_a_pagefind_started_ahead_is_used_once_and_stopped_if_unused(tmp_path: Path) -> None:
+    with Standby() as standby:
+        with standby.take() as first, standby.take() as second:
+            assert first is not second and len(_pagefind_children()) == 2  # the second one is new
+            for service in (first, second):
+                assert "pagefind-entry.json" in service.index_folder(_one_page_site(tmp_path), [])
+        assert _pagefind_children() == []
+    with Standby():
+        pass  # never needed
+    assert _pagefind_children() == []
+    # What it makes is what a Pagefind started when needed makes.
+    with Standby() as standby:
+        assert index_site(pages(a=ARTICLE), None, SearchCache(), standby=standby) == index_site(pages(a=ARTICLE), None, SearchCache())
+
+
+def _one_page_site(folder: Path) -> Path:
+    (folder / "a.html").write_text(search_document("zh-CN", f"<main data-pagefind-body>{ARTICLE}</main>"), encoding="utf-8")
+    return folder

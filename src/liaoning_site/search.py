@@ -8,10 +8,10 @@ written with it.
 
 The index is cut into shards (`pagefind/0/`, `pagefind/1/`, …, listed in `pagefind/shards.json`;
 search.js merges them in the browser), each a whole Pagefind bundle of the pages whose path hashes
-to it. Pagefind cannot update an index, and costs about 6 ms and 1 MB a page: a shard holds at most
-SHARD_PAGES pages on average (about a second of indexing), so an edited page re-indexes its shard
+to it. Pagefind cannot update an index, and costs about 5 ms and 1 MB a page: a shard holds at most
+SHARD_PAGES pages on average (half a second of indexing), so an edited page re-indexes its shard
 only, one Pagefind process per core indexes shard after shard, and memory stays bounded at any size.
-The price: a reader's first search fetches each shard's small metadata (64 shards at 10,000 pages),
+The price: a reader's first search fetches each shard's small metadata (128 shards at 10,000 pages),
 and ranking scores come from each shard's own word statistics.
 
 Readers search like Ctrl-F: every run of two or more Chinese characters on a page must find it,
@@ -41,7 +41,7 @@ from .searchtext import EXCLUDE, GRAMS, TITLE_GRAMS, han_grams, page_text
 
 PREFIX = "pagefind/"
 SHARDS = PREFIX + "shards.json"
-SHARD_PAGES = 200  # a power of two of shards is used, so a shard holds 100 to 200 pages on average
+SHARD_PAGES = 100  # a power of two of shards is used, so a shard holds 50 to 100 pages on average
 # Pagefind also writes its own search interfaces; search.js uses only the search library.
 _UNUSED = re.compile(r"pagefind-(component-|modular-)?ui\.(js|css)$|pagefind-highlight\.js$")
 _BODY = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sdata-pagefind-body[\s>=/]")

@@ -215,6 +215,20 @@ def test_the_traditional_mirror_finds_its_own_pages(browser, site) -> None:
     page.close()
 
 
+def test_a_sharded_index_fetches_its_webassembly_once(browser, sub_path_site) -> None:
+    # What a reader pays for shards: each one's small metadata, not a copy of the search engine each.
+    output, url = sub_path_site
+    shards = json.loads((output / "pagefind" / "shards.json").read_bytes())
+    page = browser.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    assert search(page, url, "大梨树")[0]["href"] == "/szsy/articles/dalishu-village/"
+    assert sum("/pagefind-entry.json" in u for u in fetched) == len(shards) >= 2  # every shard is searched
+    wasm = [u for u in fetched if "/wasm." in u]
+    assert len(wasm) == 1 and wasm[0].startswith(url + "pagefind/0/wasm.")
+    page.close()
+
+
 def test_a_result_under_a_sub_path_opens_its_page(browser, sub_path_site) -> None:
     _, url = sub_path_site
     page = browser.new_page()

@@ -3,12 +3,14 @@ mtime, damaged caches are ignored, and a killed in-place update is undone."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from support import copy_site
+from liaoning_site import heap
 from liaoning_site.build import BuildOptions, build
 from liaoning_site.cache import CACHE_DIR
 
@@ -84,6 +86,22 @@ def test_a_rebuild_whose_slugs_are_known_does_not_load_the_pinyin_dictionaries(t
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.stdout.splitlines()[-1] == "0 False", done.stdout + done.stderr
+
+
+def test_a_build_called_from_python_frees_what_it_made_and_the_command_leaves_it_to_its_exit(tmp_path: Path) -> None:
+    # The command ends with os._exit: freeing a 10,000-article cache object by object, and a
+    # collection pass over it, would only delay the prompt. A program calling build() goes on.
+    site = copy_site("full", tmp_path / "site")
+    build(BuildOptions(source=site, jobs=1))
+    assert gc.isenabled() and heap._kept_for_exit == []
+    edit(site / "content" / "articles" / "2025" / "cases" / "case-10.md", "做法一：开展培训", "做法一：开展线上培训")
+    script = (
+        "import gc, sys; from liaoning_site import heap; from liaoning_site.cli import main; heap.exit_follows(); "
+        f"code = main(['build', '--source', {str(site)!r}, '--jobs', '1']); "
+        "print(code, gc.isenabled(), [type(kept).__name__ for kept in heap._kept_for_exit])"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines()[-1] == "0 False ['BuildCaches']", done.stdout + done.stderr
 
 
 def test_damaged_cache_is_ignored(tmp_path: Path) -> None:

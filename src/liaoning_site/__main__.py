@@ -9,7 +9,9 @@ def run() -> None:
     # handlers are in place; Ctrl-C during that second must not print a traceback either.
     try:
         from .cli import main
+        from .heap import exit_follows
 
+        exit_follows()
         code = main()
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

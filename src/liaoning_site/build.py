@@ -15,7 +15,7 @@ from .cache import BuildCaches, input_stamp, load_caches, pickle_changed_shards,
 from .campaign import validate_campaign
 from .config import load_config
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics, tr
-from .heap import paused
+from .heap import keep_until_exit, paused
 from .load import load_sources
 from .model import Site, build_site_model
 from .model.site import Publishing
@@ -179,6 +179,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         save_caches(options.source, caches, pickled[0] if pickled else None)
         write_stamp(options.source, stamp, next_change, caches.manifest, diagnostics.warnings)
     progress.done()
+    keep_until_exit(caches)
     return BuildResult(
         output=options.output_dir,
         pages=pages,

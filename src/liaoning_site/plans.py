@@ -7,6 +7,7 @@ unchanged; the view is built only when the page must be rendered.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
@@ -35,13 +36,15 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
 
     # A list shows cards, not whole articles: keyed by what a card shows, an edit deep in an
     # article's body re-renders that article's page but none of the lists it appears in.
+    # Keys hold a card's digest, not the card: each card is in half a dozen lists, and the build
+    # cache reads, compares and writes every page's key.
     cards = {
-        a.source: (a.title, a.slug, a.date, a.summary or views.bodies.raw(a.source).summary, a.kind, a.scenarios,
-                   a.region, views.marked(a.source))
+        a.source: _digest((a.title, a.slug, a.date, a.summary or views.bodies.raw(a.source).summary, a.kind, a.scenarios,
+                           a.region, views.marked(a.source)))
         for a in site.articles
     }
 
-    def card_key(article: Article) -> tuple[Any, ...]:
+    def card_key(article: Article) -> bytes:
         return cards[article.source]
 
     def links_key(source: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
@@ -64,19 +67,23 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
         key = ("article", article.digest, card_key(article), links_key(article.source), tuple(map(card_key, related)))
         yield PagePlan(site.routes[article.source], "article.html", key, lambda a=article: _article_context(a, views))
     yield from _taxonomy_plans(site, views, card_key)
-    archive_key = tuple((a.title, a.slug, a.date, views.marked(a.source)) for a in site.articles)
+    archive_key = _digest(tuple((a.title, a.slug, a.date, views.marked(a.source)) for a in site.articles))
     yield PagePlan(urls.archive(), "archive.html", ("archive", archive_key), lambda: {
         "years": _archive(site, views),
         "page": {"kind": "archive", "title": "活动归档", "jsonld": [_trail(views, ("活动归档", urls.archive().path))]},
     })
     with_figures = tuple(a for a in site.articles if a.figures)
-    data_key = ("data", tuple((a.title, a.slug, a.figures, views.marked(a.source)) for a in with_figures))
+    data_key = ("data", _digest(tuple((a.title, a.slug, a.figures, views.marked(a.source)) for a in with_figures)))
     yield PagePlan(urls.data(), "data.html", data_key, lambda: _data_context(site, with_figures, views))
     for page in site.pages:
         key = ("page", page.digest, links_key(page.source), views.marked(page.source))
         yield PagePlan(site.routes[page.source], "page.html", key, lambda p=page: _page_context(p, views))
     yield _search_plan(site, views)
     yield PagePlan(urls.not_found(), "404.html", ("404",), lambda: {"page": {"kind": "404", "title": "页面未找到"}})
+
+
+def _digest(value: object) -> bytes:
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).digest()
 
 
 def _pager_key(pager: Pager, card_key: Callable[[Article], Any]) -> tuple[Any, ...]:

@@ -16,6 +16,7 @@ from .campaign import validate_campaign
 from .config import load_config
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics, tr
 from .heap import keep_until_exit, paused
+from .mediacache import prune
 from .load import load_sources
 from .model import Site, build_site_model
 from .model.site import Publishing
@@ -26,7 +27,7 @@ from .render import render_site
 from .pagefindservice import Standby
 from .search import index_site
 from .validate import validate_content
-from .write import OutputError, check_output_dir, output_matches, recover_interrupted, spool_beside, write_outputs
+from .write import OutputError, OutputPlan, check_output_dir, output_matches, recover_interrupted, spool_beside
 
 
 class UsageError(Exception):
@@ -160,15 +161,25 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         try:
             site, files = render(options, diagnostics, caches, progress, spool)
             progress.stage(tr("indexing the pages for search", "为搜索建立索引"))
-            # Pagefind works in processes of its own; meanwhile the changed cache shards are pickled
-            # (written only once the output is).
+            # Pagefind works in processes of its own. Meanwhile the pages' writing is planned (which
+            # files changed) and the changed cache shards are pickled: both are written only after.
+            # The media cache is tidied then too (entries this build used are kept).
+            plan = OutputPlan(options.output_dir, caches.manifest, verified=True)
             pickled: list[dict[tuple[str, int], bytes] | None] = []
-            meanwhile = (lambda: pickled.append(pickle_changed_shards(caches))) if options.cache else None
-            files += index_site(files, options.output_dir, caches.search, caches.manifest, options.jobs, meanwhile, standby)
+
+            def meanwhile() -> None:
+                plan.add(files, site.assets)
+                if options.cache:
+                    pickled.append(pickle_changed_shards(caches))
+                    prune(caches.render.media)
+
+            found = index_site(files, options.output_dir, caches.search, caches.manifest, options.jobs, meanwhile, standby)
+            plan.add(found)
+            files += found
         finally:
             progress.done()
         progress.stage(tr(f"writing {options.output_dir}", f"写入 {options.output_dir}"))
-        caches.manifest = write_outputs(files, site.assets, options.output_dir, caches.manifest, verified=True)
+        caches.manifest = plan.write()
     pages, written = sum(1 for f in files if f.output.endswith(".html")), len(files) + len(site.assets)
     next_change = site.next_change.timestamp() if site.next_change and options.as_of is None else None
     # The pages' bytes are on disk now, and the model is done with: what stays alive while the

@@ -21,7 +21,6 @@ from .diagnostics import Diagnostic, current_language
 from .heap import paused
 from .load import LoadCache
 from .markdown import MARKDOWN_VERSION
-from .mediacache import prune
 from .render import RenderCache
 from .search import SearchCache
 from .slugs import made_slugs, remember as remember_slugs
@@ -191,7 +190,6 @@ def save_caches(source: Path, caches: BuildCaches, pickled: dict[tuple[str, int]
         caches._loaded, pickled = {}, None
         _atomic_write(folder / "FORMAT", _format(source).encode("utf-8"))
     _atomic_write(folder / "manifest.pickle", pickle.dumps(caches.manifest, protocol=pickle.HIGHEST_PROTOCOL))
-    prune(caches.render.media)
     _atomic_write(folder / "search.pickle", pickle.dumps(caches.search, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "slugs.pickle", pickle.dumps(made_slugs(), protocol=pickle.HIGHEST_PROTOCOL))
     if pickled is not None:

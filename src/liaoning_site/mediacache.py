@@ -69,10 +69,10 @@ class MediaCache:
         record = self.records.get(key)
         if record is not None:
             facts, sizes = record
-            files = {name: self.folder / key / name for name in sizes}
+            folder = f"{self.folder}{os.sep}{key}{os.sep}"  # plain strings: 10,000 cards' paths add up
             try:
-                if all(os.stat(path).st_size == sizes[name] for name, path in files.items()):
-                    self.verified[key] = Entry(facts, files)
+                if all(os.stat(folder + name).st_size == size for name, size in sizes.items()):
+                    self.verified[key] = Entry(facts, {name: Path(folder + name) for name in sizes})
                     return self.verified[key]
             except OSError:
                 pass

@@ -123,7 +123,8 @@ def index_site(
     meanwhile: Callable[[], object] | None = None, standby: Standby | None = None,
 ) -> list[OutputFile]:
     """Pagefind's files for the HTML pages among `files`, under `pagefind/` (see search_documents);
-    `meanwhile` is called while Pagefind works, which starts with the `standby` process if given.
+    `meanwhile` is called once, while Pagefind works (even when it has nothing to do); Pagefind
+    starts with the `standby` process if given.
 
     A shard none of whose pages' indexed elements changed is reused: its files come back as they
     were (`data=None` when they are in `kept`, the files the last build left on disk). A page not

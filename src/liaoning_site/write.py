@@ -14,7 +14,6 @@ import os
 import shutil
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -73,13 +72,49 @@ def _checked(rel: str) -> list[str]:
 Manifest = dict[str, tuple[int, int]]  # output file -> (size, mtime_ns)
 
 
-@dataclass
-class _Plan:
-    """What to do to the output folder: every output, and which of them must be written."""
+class OutputPlan:
+    """What to do to the output folder: every output, and which of them must be written.
 
-    outputs: dict[str, bytes | Spooled | Path | None]  # None: keep the file the last build wrote
-    changed: dict[str, None] = field(default_factory=dict)  # ordered, with fast membership
-    deleted: list[str] = field(default_factory=list)
+    Outputs are added as they are made (a build plans its pages while Pagefind indexes them);
+    nothing touches the output folder until `write`.
+    """
+
+    def __init__(self, output: Path, previous: Manifest | None = None, verified: bool = False) -> None:
+        self.output = output.resolve()
+        recover_interrupted(self.output)
+        # `verified`: the caller has just checked the output against `previous` (it costs a stat per file).
+        self.previous = previous if previous and (verified or output_matches(self.output, previous)) else {}
+        self.outputs: dict[str, bytes | Spooled | Path | None] = {}  # None: keep the file the last build wrote
+        self.changed: dict[str, None] = {}  # ordered, with fast membership
+        self.deleted: list[str] = []
+
+    def add(self, files: Iterable[OutputFile], assets: Iterable[Asset] = ()) -> None:
+        previous, root = self.previous, f"{self.output}{os.sep}"
+        for rel, content in [*((f.output, f.data) for f in files), *((a.output, a.path) for a in assets)]:
+            _checked(rel)
+            if rel in self.outputs:
+                # The model already refuses collisions; this guards against a bug writing a file twice.
+                raise OutputError(f"two outputs want {rel!r}")
+            self.outputs[rel] = content
+            if content is None:
+                if rel not in previous:
+                    raise OutputError(f"{rel!r} was not rendered and is not in the previous output")
+            elif rel not in previous or not _same(root + rel, content, previous[rel]):
+                self.changed[rel] = None
+
+    def write(self) -> Manifest:
+        """Bring the output folder to exactly the planned files; returns the manifest of what is now on disk."""
+        previous, output = self.previous, self.output
+        self.deleted = [rel for rel in previous if rel not in self.outputs]
+        if previous and len(self.changed) + len(self.deleted) <= max(64, len(self.outputs) // 5):
+            _apply_in_place(self, output)
+        else:
+            _write_fresh(self, output)
+        manifest = {rel: previous[rel] for rel in self.outputs if rel in previous and rel not in self.changed}
+        for rel in self.changed if previous else self.outputs:
+            st = (output / rel).stat()
+            manifest[rel] = (st.st_size, st.st_mtime_ns)
+        return manifest
 
 
 def output_matches(output: Path, manifest: Manifest) -> bool:
@@ -106,45 +141,20 @@ def write_outputs(
     change is applied in place under a journal that undoes it if the build is killed; a large
     one is written into a fresh folder that replaces the old one in a single rename.
     """
-    output = output.resolve()
-    recover_interrupted(output)
-    # `verified`: the caller has just checked the output against `previous` (it costs a stat per file).
-    previous = previous if previous and (verified or output_matches(output, previous)) else {}
-    plan = _plan(files, assets, output, previous)
-    if previous and len(plan.changed) + len(plan.deleted) <= max(64, len(plan.outputs) // 5):
-        _apply_in_place(plan, output)
-    else:
-        _write_fresh(plan, output)
-    manifest = {rel: previous[rel] for rel in plan.outputs if rel in previous and rel not in plan.changed}
-    for rel in plan.changed if previous else plan.outputs:
-        st = (output / rel).stat()
-        manifest[rel] = (st.st_size, st.st_mtime_ns)
-    return manifest
+    plan = OutputPlan(output, previous, verified)
+    plan.add(files, assets)
+    return plan.write()
 
 
-def _plan(files: Iterable[OutputFile], assets: Iterable[Asset], output: Path, previous: Manifest) -> _Plan:
-    plan = _Plan({})
-    for rel, content in [*((f.output, f.data) for f in files), *((a.output, a.path) for a in assets)]:
-        _checked(rel)
-        if rel in plan.outputs:
-            # The model already refuses collisions; this guards against a bug writing a file twice.
-            raise OutputError(f"two outputs want {rel!r}")
-        plan.outputs[rel] = content
-        if content is None:
-            if rel not in previous:
-                raise OutputError(f"{rel!r} was not rendered and is not in the previous output")
-        elif rel not in previous or not _same(output / rel, content, previous[rel]):
-            plan.changed[rel] = None
-    plan.deleted = [rel for rel in previous if rel not in plan.outputs]
-    return plan
-
-
-def _same(existing: Path, content: bytes | Spooled | Path, stamp: tuple[int, int]) -> bool:
+def _same(existing: str, content: bytes | Spooled | Path, stamp: tuple[int, int]) -> bool:
     if isinstance(content, Path):  # assets are copied with their mtime, so size and mtime tell
         st = content.stat()
         return (st.st_size, st.st_mtime_ns) == stamp
     size = content.size if isinstance(content, Spooled) else len(content)
-    return size == stamp[0] and existing.read_bytes() == content_bytes(content)
+    if size != stamp[0]:
+        return False
+    with open(existing, "rb") as f:
+        return f.read() == content_bytes(content)
 
 
 def _temp_beside(target: Path, token: str) -> Path:
@@ -168,7 +178,7 @@ def _put(target: Path, content: bytes | Spooled | Path, token: str) -> None:
         raise
 
 
-def _write_fresh(plan: _Plan, output: Path) -> None:
+def _write_fresh(plan: OutputPlan, output: Path) -> None:
     temp = output.parent / f".{output.name}.tmp-{uuid.uuid4().hex[:12]}"
     temp.mkdir(parents=True)
     try:
@@ -216,7 +226,7 @@ def _journal(output: Path) -> Path:
     return output.parent / f".{output.name}.journal"
 
 
-def _apply_in_place(plan: _Plan, output: Path) -> None:
+def _apply_in_place(plan: OutputPlan, output: Path) -> None:
     """Keep a hard link to every file about to change, then change them; the journal undoes a kill.
 
     The journal is committed by renaming it away in one step: until then, recovery undoes the

@@ -205,6 +205,15 @@ def print_table(rows: list[Row], compare: list[str]) -> None:
                 print(f"| {row.size:,} | {name} | {fmt(other)} | {other.peak_mb:6.0f} MB | {ratio:.2f}× |")
 
 
+def compile_bytecode() -> None:
+    """Compile the package as `pip install` does: where PYTHONDONTWRITEBYTECODE is set (some CI and
+    sandbox images), an editable install would otherwise compile every module on every run."""
+    import compileall
+    import liaoning_site
+
+    compileall.compile_dir(Path(liaoning_site.__file__).parent, quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000")
@@ -216,6 +225,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown generator(s): {', '.join(unknown)}")
     args.workdir.mkdir(parents=True, exist_ok=True)
+    compile_bytecode()
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"{size} articles…", file=sys.stderr, flush=True)

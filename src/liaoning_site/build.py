@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import BuildCaches, input_stamp, load_caches, pickle_changed_shards, read_stamp, save_caches, write_stamp
+from .cache import BuildCaches, Stamp, input_stamp, load_caches, pickle_changed_shards, read_stamp, save_caches, write_stamp
 from .campaign import validate_campaign
 from .config import load_config
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics, tr
@@ -27,7 +27,7 @@ from .render import render_site
 from .pagefindservice import Standby
 from .search import index_site
 from .validate import validate_content
-from .write import OutputError, OutputPlan, check_output_dir, output_matches, recover_interrupted, spool_beside
+from .write import OutputError, OutputPlan, check_output_dir, output_check_ahead, output_matches, recover_interrupted, spool_beside
 
 
 class UsageError(Exception):
@@ -70,10 +70,9 @@ def _inputs_stamp(options: BuildOptions) -> str:
     return input_stamp(options.source, theme, settings)
 
 
-def _up_to_date(options: BuildOptions, stamp: str) -> list[Diagnostic] | None:
+def _up_to_date(options: BuildOptions, stamp: str, stored: Stamp | None) -> list[Diagnostic] | None:
     """The last build's warnings, if the sources, settings and output are exactly as it left them and
     no article's date or expiry has passed since: the output is already what this build would write."""
-    stored = read_stamp(options.source)
     if stored is None or stored[0] != stamp:
         return None
     next_change = stored[1]
@@ -145,17 +144,21 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     except OutputError as exc:
         raise UsageError(str(exc)) from None
     recover_interrupted(options.output_dir.resolve())  # a killed build's half-done work is undone first
+    last_output: dict[str, tuple[int, int]] = {}
     if options.cache:
         progress.stage(tr("looking for changes", "检查改动"))
         stamp = _inputs_stamp(options)
-        warnings = _up_to_date(options, stamp)
+        stored = read_stamp(options.source)
+        warnings = _up_to_date(options, stamp, stored)
         if warnings is not None:  # the same sources give the same warnings: they are said again
             progress.done()
             return BuildResult(options.output_dir, 0, 0, time.perf_counter() - started, warnings, up_to_date=True)
+        last_output = stored[2] if stored is not None else {}
+    output_intact = output_check_ahead(options.output_dir.resolve(), last_output)
     with Standby() as standby, spool_beside(options.output_dir) as spool:
         progress.stage(tr("reading the build cache", "读取缓存"))
         caches = load_caches(options.source) if options.cache else BuildCaches()
-        if not output_matches(options.output_dir, caches.manifest):
+        if not output_intact(caches.manifest):
             # Someone changed or removed the output: pages cannot be reused from it.
             caches.render.pages, caches.manifest = {}, {}
         try:

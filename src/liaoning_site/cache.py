@@ -231,7 +231,11 @@ def input_stamp(source: Path, theme: Path | None, settings: object) -> str:
     return hasher.hexdigest()
 
 
-def read_stamp(source: Path) -> tuple[str, float | None, dict[str, tuple[int, int]], list[Diagnostic]] | None:
+# The last successful build's (inputs, next change as a timestamp, output manifest, warnings).
+Stamp = tuple[str, float | None, dict[str, tuple[int, int]], list[Diagnostic]]
+
+
+def read_stamp(source: Path) -> Stamp | None:
     """The stamp of the last successful build: (inputs, next change as a timestamp, output manifest, its warnings)."""
     try:
         stored = pickle.loads((source / CACHE_DIR / "stamp.pickle").read_bytes())

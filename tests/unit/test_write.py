@@ -9,7 +9,7 @@ import pytest
 
 from liaoning_site.model.linkcheck import Asset
 from liaoning_site.outputs import OutputFile, spool
-from liaoning_site.write import MARKER, OutputError, check_output_dir, recover_interrupted, safe_join, spool_beside, write_outputs
+from liaoning_site.write import MARKER, OutputError, check_output_dir, output_check_ahead, recover_interrupted, safe_join, spool_beside, write_outputs
 
 
 def test_writes_files_and_assets_then_marks_the_folder(tmp_path: Path) -> None:
@@ -121,3 +121,16 @@ def test_spooled_pages_are_moved_into_place_and_unchanged_ones_keep_their_file(t
     assert (out / "p0/index.html").read_bytes() == b"changed"
     assert (out / "p1/index.html").stat().st_ino == kept.st_ino and (out / "p1/index.html").stat().st_mtime_ns == kept.st_mtime_ns
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_output_is_checked_ahead_by_another_process(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    manifest = write_outputs([OutputFile(f"p{i}/index.html", f"page {i}".encode()) for i in range(20)], [], out)
+    assert output_check_ahead(out, manifest)(manifest) is True
+    (out / "p3" / "index.html").write_text("edited by hand", encoding="utf-8")
+    ask = output_check_ahead(out, manifest)
+    assert ask(manifest) is False
+    # Asked about another manifest (the cache's, written by a build killed before its stamp), it looks itself.
+    other = {**manifest, "p3/index.html": (len("edited by hand".encode()), (out / "p3" / "index.html").stat().st_mtime_ns)}
+    assert output_check_ahead(out, manifest)(other) is True
+    assert output_check_ahead(out, {})({}) is False  # no last build: nothing to trust

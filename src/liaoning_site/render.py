@@ -91,7 +91,7 @@ class LinkedBodies(Mapping[str, RenderedBody]):
             if entry is None or entry[:3] != (key, links, shown):
                 body = rewrite_links(body, links, self._site.config.base_path)
                 if self._images is not None and shown:
-                    body = replace(body, html=self._images.rewrite(source, body.html))
+                    body = replace(body, utf8=self._images.rewrite(source, body.html).encode("utf-8"))
                 entry = (key, links, shown, body)
             self._linked[source] = entry
         return entry[3]

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import diagnostics as msg
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics, Position, tr
-from .records import Record
+from .records import Record, WithBody
 from .sourcefile import read_text
 from .yamlsource import LocatedYaml, parse_yaml
 
@@ -24,14 +24,14 @@ COLLECTIONS = (("scenarios", "scenario", False), ("articles", "article", True), 
 
 
 @dataclass(frozen=True, slots=True)
-class RawDoc(Record):
+class RawDoc(Record, WithBody):
     """One Markdown source: its front matter (with positions) and its body."""
 
     kind: str  # "scenario" | "article" | "page"
     rel: str  # path relative to the site root, with "/" separators
     path: str  # the file as found (a str: 10,000 Paths take a tenth of a second to unpickle)
     meta: LocatedYaml
-    body: str
+    body_utf8: bytes  # the body (`body`), as UTF-8
     body_line: int  # file line on which the body starts (1-based)
     digest: str  # hash of the whole text: any edit to the file changes it
 
@@ -134,7 +134,7 @@ def parse_document(text: str, rel: str, kind: str, path: Path, diagnostics: Diag
         return None
     body = "\n".join(lines[end + 1 :])
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-    return RawDoc(kind, rel, str(path), meta, body, end + 2, digest)
+    return RawDoc(kind, rel, str(path), meta, body.encode("utf-8"), end + 2, digest)
 
 
 def _load_campaign(root: Path, diagnostics: Diagnostics) -> LocatedYaml | None:

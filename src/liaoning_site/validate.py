@@ -18,7 +18,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics, Position, tr
 from .links import Reference, find_references
 from .load import RawDoc
-from .records import Record
+from .records import Record, WithBody
 from .schema import Fields, read_bool, read_date, read_int, read_mapping, read_str, read_str_list
 from .slugs import is_safe_slug, make_slug
 
@@ -45,13 +45,13 @@ class Image(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Scenario(Record):
+class Scenario(Record, WithBody):
     source: str
     slug: str
     title: str
     order: int
     summary: str
-    body: str
+    body_utf8: bytes  # the body (`body`), as UTF-8
     body_line: int
     positions: Mapping[str, Position]
     digest: str
@@ -59,13 +59,13 @@ class Scenario(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Page(Record):
+class Page(Record, WithBody):
     source: str
     slug: str
     title: str
     summary: str | None
     draft: bool
-    body: str
+    body_utf8: bytes  # the body (`body`), as UTF-8
     body_line: int
     positions: Mapping[str, Position]
     digest: str
@@ -73,7 +73,7 @@ class Page(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Article(Record):
+class Article(Record, WithBody):
     source: str
     slug: str
     title: str
@@ -94,7 +94,7 @@ class Article(Record):
     draft: bool
     updated: dt.datetime | None
     expires: dt.datetime | None
-    body: str
+    body_utf8: bytes  # the body (`body`), as UTF-8
     body_line: int
     positions: Mapping[str, Position]  # where each top-level key was written, for later stages
     digest: str  # of the source text: pages showing this article are re-rendered when it changes
@@ -162,7 +162,7 @@ def validate_scenario(doc: RawDoc, diagnostics: Diagnostics) -> Scenario | None:
     if len(diagnostics.errors) > before or not (title and slug):
         return None
     references = find_references(doc.body, doc.body_line, doc.rel)
-    return Scenario(doc.rel, slug, title, order, summary, doc.body, doc.body_line, positions(doc), doc.digest, references)
+    return Scenario(doc.rel, slug, title, order, summary, doc.body_utf8, doc.body_line, positions(doc), doc.digest, references)
 
 
 def validate_page(doc: RawDoc, diagnostics: Diagnostics) -> Page | None:
@@ -175,7 +175,7 @@ def validate_page(doc: RawDoc, diagnostics: Diagnostics) -> Page | None:
     if len(diagnostics.errors) > before or not (title and slug):
         return None
     references = find_references(doc.body, doc.body_line, doc.rel)
-    return Page(doc.rel, slug, title, summary, draft, doc.body, doc.body_line, positions(doc), doc.digest, references)
+    return Page(doc.rel, slug, title, summary, draft, doc.body_utf8, doc.body_line, positions(doc), doc.digest, references)
 
 
 def validate_article(
@@ -215,7 +215,7 @@ def validate_article(
         draft=read_bool(fields, "draft"),
         updated=_read_time(fields, "updated"),
         expires=_read_time(fields, "expires"),
-        body=doc.body,
+        body_utf8=doc.body_utf8,
         body_line=doc.body_line,
         positions=positions(doc),
         digest=doc.digest,

@@ -93,6 +93,8 @@ def build_site_model(
     documents = (*content.scenarios, *articles, *pages)
     links, assets = check_links(documents, routes, all_sources, config, diagnostics)
     for doc in documents:
+        if b"<" not in doc.body_utf8:  # no HTML: nothing to decode and look through
+            continue
         for removal in removed_html(doc.body, doc.body_line, config.html):
             diagnostics.warning(doc.source, removal.position, removal.message)
     asset_paths = {f.rel: f.rel if publishing.preview else fingerprinted(f.rel, f.digest) for f in static}

@@ -38,11 +38,8 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
     # article's body re-renders that article's page but none of the lists it appears in.
     # Keys hold a card's digest, not the card: each card is in half a dozen lists, and the build
     # cache reads, compares and writes every page's key.
-    cards = {
-        a.source: _digest((a.title, a.slug, a.date, a.summary or views.bodies.raw(a.source).summary, a.kind, a.scenarios,
-                           a.region, views.marked(a.source)))
-        for a in site.articles
-    }
+    digests = _article_digests(site, views)
+    cards = {source: card for source, (card, _) in digests.items()}
 
     def card_key(article: Article) -> bytes:
         return cards[article.source]
@@ -67,13 +64,13 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
         key = ("article", article.digest, card_key(article), links_key(article.source), tuple(map(card_key, related)))
         yield PagePlan(site.routes[article.source], "article.html", key, lambda a=article: _article_context(a, views))
     yield from _taxonomy_plans(site, views, card_key)
-    archive_key = _digest(tuple((a.title, a.slug, a.date, views.marked(a.source)) for a in site.articles))
+    archive_key = _digest(b"".join(line for _, line in digests.values()))
     yield PagePlan(urls.archive(), "archive.html", ("archive", archive_key), lambda: {
         "years": _archive(site, views),
         "page": {"kind": "archive", "title": "活动归档", "jsonld": [_trail(views, ("活动归档", urls.archive().path))]},
     })
     with_figures = tuple(a for a in site.articles if a.figures)
-    data_key = ("data", _digest(tuple((a.title, a.slug, a.figures, views.marked(a.source)) for a in with_figures)))
+    data_key = ("data", _digest(repr(tuple((a.title, a.slug, a.figures, views.marked(a.source)) for a in with_figures)).encode()))
     yield PagePlan(urls.data(), "data.html", data_key, lambda: _data_context(site, with_figures, views))
     for page in site.pages:
         key = ("page", page.digest, links_key(page.source), views.marked(page.source))
@@ -82,8 +79,30 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
     yield PagePlan(urls.not_found(), "404.html", ("404",), lambda: {"page": {"kind": "404", "title": "页面未找到"}})
 
 
-def _digest(value: object) -> bytes:
-    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).digest()
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+# article id -> (the article, its summary, shown as unpublished, its digests), from the last plan:
+# `serve` plans on every save, and most articles are the very objects it planned last time.
+_last_digests: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
+
+
+def _article_digests(site: Site, views: Views) -> dict[str, tuple[bytes, bytes]]:
+    """source -> digests of (what its card shows, what its line in the archive shows)."""
+    global _last_digests
+    made: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
+    for a in site.articles:
+        summary, marked = a.summary or views.bodies.raw(a.source).summary, views.marked(a.source)
+        last = _last_digests.get(id(a))
+        if last is not None and last[0] is a and last[1] == summary and last[2] == marked:
+            made[id(a)] = last
+            continue
+        line = (a.title, a.slug, a.date, marked)
+        card = (*line[:3], summary, a.kind, a.scenarios, a.region, marked)
+        made[id(a)] = (a, summary, marked, (_digest(repr(card).encode()), _digest(repr(line).encode())))
+    _last_digests = made  # holding the articles keeps their ids from being reused
+    return {a.source: made[id(a)][3] for a in site.articles}
 
 
 def _pager_key(pager: Pager, card_key: Callable[[Article], Any]) -> tuple[Any, ...]:

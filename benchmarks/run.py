@@ -50,7 +50,11 @@ class Row:
 
 
 def tree_pss_kb(pid: int) -> int:
-    """Sum of PSS over a process and its descendants (Linux /proc)."""
+    """Sum of PSS over a process and its descendants (Linux /proc).
+
+    Each thread lists its own children: a process started from a thread (Pagefind, by the search
+    stage's threads) is found under that thread, not under the main one.
+    """
     total = 0
     pending = [pid]
     while pending:
@@ -58,8 +62,9 @@ def tree_pss_kb(pid: int) -> int:
         try:
             with open(f"/proc/{current}/smaps_rollup") as f:
                 total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
-            with open(f"/proc/{current}/task/{current}/children") as f:
-                pending += [int(c) for c in f.read().split()]
+            for thread in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{thread}/children") as f:
+                    pending += [int(c) for c in f.read().split()]
         except (FileNotFoundError, ProcessLookupError, StopIteration, PermissionError):
             continue
     return total
@@ -67,11 +72,14 @@ def tree_pss_kb(pid: int) -> int:
 
 def timed(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Measure:
     """Run a command to completion; wall time and peak memory of its process tree."""
-    peak = 0
+    peak = last = 0
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     while process.poll() is None:
-        peak = max(peak, tree_pss_kb(process.pid))
+        # A level counts once two samples in a row reach it: a child caught between vfork and exec
+        # shares its parent's memory and would be counted twice for a moment.
+        current = tree_pss_kb(process.pid)
+        peak, last = max(peak, min(current, last)), current
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     err = process.stderr.read()

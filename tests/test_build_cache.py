@@ -74,34 +74,31 @@ def test_one_edit_rewrites_one_shard_of_the_parsed_documents(tmp_path: Path) -> 
     assert len([p for p in shards if p.stat().st_mtime_ns != before[p]]) == 1
 
 
-def test_a_rebuild_whose_slugs_are_known_does_not_load_the_pinyin_dictionaries(tmp_path: Path) -> None:
-    # pypinyin's dictionaries are a third of the command's start-up time.
+def rebuilt_in_a_new_process(tmp_path: Path, first: str, report: str) -> str:
+    """Build the full site here, edit one article, and build it again in a new Python that runs
+    `first` before the command; what that one prints at the end: the command's code and `report`."""
     site = copy_site("full", tmp_path / "site")
     build(BuildOptions(source=site, jobs=1))
     edit(site / "content" / "articles" / "2025" / "cases" / "case-10.md", "做法一：开展培训", "做法一：开展线上培训")
     script = (
-        "import sys; from liaoning_site.cli import main; "
-        f"code = main(['build', '--source', {str(site)!r}, '--jobs', '1']); "
-        "print(code, 'pypinyin' in sys.modules)"
+        f"import gc, sys; from liaoning_site import heap; {first}; from liaoning_site.cli import main; "
+        f"code = main(['build', '--source', {str(site)!r}, '--jobs', '1']); print(code, {report})"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.stdout.splitlines()[-1] == "0 False", done.stdout + done.stderr
+    return (done.stdout.splitlines() or [""])[-1] + done.stderr
+
+
+def test_a_rebuild_whose_slugs_are_known_does_not_load_the_pinyin_dictionaries(tmp_path: Path) -> None:
+    # pypinyin's dictionaries are a third of the command's start-up time.
+    assert rebuilt_in_a_new_process(tmp_path, "pass", "'pypinyin' in sys.modules") == "0 False"
 
 
 def test_a_build_called_from_python_frees_what_it_made_and_the_command_leaves_it_to_its_exit(tmp_path: Path) -> None:
     # The command ends with os._exit: freeing a 10,000-article cache object by object, and a
     # collection pass over it, would only delay the prompt. A program calling build() goes on.
-    site = copy_site("full", tmp_path / "site")
-    build(BuildOptions(source=site, jobs=1))
-    assert gc.isenabled() and heap._kept_for_exit == []
-    edit(site / "content" / "articles" / "2025" / "cases" / "case-10.md", "做法一：开展培训", "做法一：开展线上培训")
-    script = (
-        "import gc, sys; from liaoning_site import heap; from liaoning_site.cli import main; heap.exit_follows(); "
-        f"code = main(['build', '--source', {str(site)!r}, '--jobs', '1']); "
-        "print(code, gc.isenabled(), [type(kept).__name__ for kept in heap._kept_for_exit])"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.stdout.splitlines()[-1] == "0 False ['BuildCaches']", done.stdout + done.stderr
+    said = rebuilt_in_a_new_process(tmp_path, "heap.exit_follows()", "gc.isenabled(), [type(kept).__name__ for kept in heap._kept_for_exit]")
+    assert gc.isenabled() and heap._kept_for_exit == []  # here, after build()
+    assert said == "0 False ['BuildCaches']"
 
 
 def test_damaged_cache_is_ignored(tmp_path: Path) -> None:

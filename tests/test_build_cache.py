@@ -7,12 +7,15 @@ import gc
 import os
 import subprocess
 import sys
+
+import pytest
 from pathlib import Path
 
 from support import copy_site
 from liaoning_site import heap
 from liaoning_site.build import BuildOptions, build
 from liaoning_site.cache import CACHE_DIR
+from liaoning_site.search import SearchError
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -159,3 +162,29 @@ def test_an_up_to_date_build_repeats_the_warnings(tmp_path: Path, run_cli) -> No
     assert "is up to date" in second[1]
     warning = "content/site.yml:6:1: warning: unknown key `pagesize` (did you mean `page_size`?); it is ignored"
     assert warning in first[2].splitlines() and warning in second[2].splitlines()
+
+
+def test_a_build_that_fails_while_indexing_leaves_the_cache_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    # The cache's changed shards are written while Pagefind works, and put in place only after the output.
+    site = copy_site("full", tmp_path / "site")
+    build(BuildOptions(source=site, jobs=1))
+    stored = {p: p.read_bytes() for p in (site / CACHE_DIR).rglob("*.pickle")}
+    edit(site / "content" / "articles" / "2025" / "cases" / "case-10.md", "做法一：开展培训", "做法一：开展线上培训")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    with pytest.raises(SearchError):
+        build(BuildOptions(source=site, jobs=1))
+    assert {p: p.read_bytes() for p in (site / CACHE_DIR).rglob("*.pickle")} == stored
+    assert list((site / CACHE_DIR).rglob("*.staged")) == []
+
+
+def test_shards_a_killed_build_staged_are_removed_by_the_next(tmp_path: Path) -> None:
+    site = copy_site("full", tmp_path / "site")
+    build(BuildOptions(source=site, jobs=1))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    leftover = site / CACHE_DIR / "documents" / f".03.pickle.{gone}.staged"
+    leftover.write_bytes(b"half of a shard")
+    edit(site / "content" / "articles" / "2025" / "cases" / "case-10.md", "做法一：开展培训", "做法一：开展线上培训")
+    build(BuildOptions(source=site, jobs=1))
+    assert not leftover.exists()
+    build(BuildOptions(source=site, output=tmp_path / "cold", cache=False, jobs=1))
+    assert files_of(site / "_site") == files_of(tmp_path / "cold")

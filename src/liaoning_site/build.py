@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import BuildCaches, Stamp, input_stamp, load_caches, pickle_changed_shards, read_stamp, save_caches, write_stamp
+from .cache import BuildCaches, Stamp, discard_staged, input_stamp, load_caches, read_stamp, save_caches, stage_changed_shards, write_stamp
 from .campaign import validate_campaign
 from .config import load_config
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics, tr
@@ -161,28 +161,31 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         if not output_intact(caches.manifest):
             # Someone changed or removed the output: pages cannot be reused from it.
             caches.render.pages, caches.manifest = {}, {}
+        staged: list[Path] = []
         try:
             site, files = render(options, diagnostics, caches, progress, spool)
             progress.stage(tr("indexing the pages for search", "为搜索建立索引"))
             # Pagefind works in processes of its own. Meanwhile the pages' writing is planned (which
-            # files changed) and the changed cache shards are pickled: both are written only after.
-            # The media cache is tidied then too (entries this build used are kept).
+            # files changed) and the changed cache shards are written beside their files, to be put
+            # in place once the output is written. The media cache is tidied then too.
             plan = OutputPlan(options.output_dir, caches.manifest, verified=True)
-            pickled: list[dict[tuple[str, int], bytes] | None] = []
 
             def meanwhile() -> None:
                 plan.add(files, site.assets)
                 if options.cache:
-                    pickled.append(pickle_changed_shards(caches))
                     prune(caches.render.media)
+                    staged.extend(stage_changed_shards(options.source, caches))
 
             found = index_site(files, options.output_dir, caches.search, caches.manifest, options.jobs, meanwhile, standby)
             plan.add(found)
             files += found
+            progress.stage(tr(f"writing {options.output_dir}", f"写入 {options.output_dir}"))
+            caches.manifest = plan.write()
+        except BaseException:
+            discard_staged(staged)
+            raise
         finally:
             progress.done()
-        progress.stage(tr(f"writing {options.output_dir}", f"写入 {options.output_dir}"))
-        caches.manifest = plan.write()
     pages, written = sum(1 for f in files if f.output.endswith(".html")), len(files) + len(site.assets)
     next_change = site.next_change.timestamp() if site.next_change and options.as_of is None else None
     # The pages' bytes are on disk now, and the model is done with: what stays alive while the
@@ -190,7 +193,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     del files, site
     if options.cache:
         progress.stage(tr("saving the build cache", "保存缓存"))
-        save_caches(options.source, caches, pickled[0] if pickled else None)
+        save_caches(options.source, caches, staged if options.cache else None)
         write_stamp(options.source, stamp, next_change, caches.manifest, diagnostics.warnings)
     progress.done()
     keep_until_exit(caches)

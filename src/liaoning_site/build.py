@@ -176,7 +176,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
                     prune(caches.render.media)
                     staged.extend(stage_changed_shards(options.source, caches))
 
-            found = index_site(files, options.output_dir, caches.search, caches.manifest, options.jobs, meanwhile, standby)
+            found = index_site(files, options.output_dir, caches.search, caches.manifest, options.jobs, meanwhile, standby, spool)
             plan.add(found)
             files += found
             progress.stage(tr(f"writing {options.output_dir}", f"写入 {options.output_dir}"))

@@ -34,7 +34,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Container, Iterable
 
-from .outputs import OutputFile, content_bytes
+from .outputs import OutputFile, Spooled, content_bytes, spool
 from .pagefindservice import PagefindError, PagefindService, Standby
 from .pool import map_forked
 from .searchtext import EXCLUDE, GRAMS, TITLE_GRAMS, han_grams, page_text
@@ -58,10 +58,10 @@ class SearchCache:
     """The last index, by shard folder: the digest of what the shard was built from, and its files;
     and the digest of each page's document ("" for a page with nothing to index).
 
-    A file's bytes are kept in memory (`serve`); a build keeps only names, the files being on disk.
+    A file's bytes are kept in memory (`serve`) or spooled; a build keeps only names, the files being on disk.
     """
 
-    shards: dict[str, tuple[str, dict[str, bytes | None]]] = field(default_factory=dict)
+    shards: dict[str, tuple[str, dict[str, bytes | Spooled | None]]] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
 
     def names_only(self) -> SearchCache:
@@ -120,9 +120,10 @@ def _document(file: OutputFile, output: Path | None, grams: bool = True) -> str 
 
 def index_site(
     files: Iterable[OutputFile], output: Path | None, cache: SearchCache, kept: Container[str] = (), jobs: int = 1,
-    meanwhile: Callable[[], object] | None = None, standby: Standby | None = None,
+    meanwhile: Callable[[], object] | None = None, standby: Standby | None = None, spool_to: Path | None = None,
 ) -> list[OutputFile]:
-    """Pagefind's files for the HTML pages among `files`, under `pagefind/` (see search_documents);
+    """Pagefind's files for the HTML pages among `files`, under `pagefind/` (see search_documents),
+    left in `spool_to` if given (see `Spooled`), not in memory;
     `meanwhile` is called once, while Pagefind works (even when it has nothing to do); Pagefind
     starts with the `standby` process if given.
 
@@ -155,7 +156,7 @@ def index_site(
     documents.update(search_documents(missing, output, jobs))
     work = {folder: {rel: documents.pop(rel) for rel in shards[folder]} for folder in stale}
     del documents  # build_bundles lets go of each shard's documents once they are on disk
-    bundles = build_bundles(work, jobs, meanwhile, standby)
+    bundles = build_bundles(work, jobs, meanwhile, standby, spool_to)
     for folder, bundle in bundles.items():
         result += bundle
         cache.shards[folder] = (keys[folder], {f.output: f.data for f in bundle})
@@ -184,14 +185,15 @@ def build_bundle(documents: dict[str, str], folder: str = PREFIX) -> list[Output
 
 def build_bundles(
     shards: dict[str, dict[str, str]], processes: int = 1, meanwhile: Callable[[], object] | None = None,
-    standby: Standby | None = None,
+    standby: Standby | None = None, spool_to: Path | None = None,
 ) -> dict[str, list[OutputFile]]:
     """A bundle for each shard (folder -> its documents by output file), by `processes` Pagefind
     processes at once, each indexing shard after shard (starting one costs a fifth of a second;
     the first is the `standby` one if given). `meanwhile` is called while they work.
 
     `shards` is emptied as the documents are written for Pagefind: at 10,000 pages they weigh
-    300 MB, which the Pagefind processes then need.
+    300 MB, which the Pagefind processes then need. With `spool_to`, each bundle's files go there
+    as soon as it is made (150 MB at 10,000 pages, else held until the output is written).
     """
     with tempfile.TemporaryDirectory(prefix="liaoning-search-") as temp:
         sites: dict[str, Path] = {}
@@ -203,14 +205,18 @@ def build_bundles(
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(document, encoding="utf-8")
         waiting = list(sites.items())
-        bundles: dict[str, dict[str, bytes]] = {}
+        bundles: dict[str, list[OutputFile]] = {}
 
         def index_in_turn() -> None:
             with standby.take() if standby is not None else PagefindService() as service:
                 while waiting:
                     folder, site = waiting.pop(0)
                     files = service.index_folder(site, list(EXCLUDE))
-                    bundles[folder] = {rel: data for rel, data in files.items() if not _UNUSED.search(rel)}
+                    made = _same_bytes_every_time({rel: data for rel, data in files.items() if not _UNUSED.search(rel)})
+                    bundles[folder] = [
+                        OutputFile(folder + rel, data if spool_to is None else spool(spool_to, folder + rel, data))
+                        for rel, data in sorted(made.items())
+                    ]
 
         # Threads only wait on the Pagefind processes' pipes; the processes do the work.
         count = min(processes, len(sites))
@@ -220,10 +226,7 @@ def build_bundles(
                 meanwhile()
             for running in started:
                 running.result()
-    return {
-        folder: [OutputFile(folder + rel, data) for rel, data in sorted(_same_bytes_every_time(bundles[folder]).items())]
-        for folder in sites
-    }
+    return {folder: bundles[folder] for folder in sites}
 
 
 def _digest(document: str) -> str:

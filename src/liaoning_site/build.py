@@ -193,7 +193,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     del files, site
     if options.cache:
         progress.stage(tr("saving the build cache", "保存缓存"))
-        save_caches(options.source, caches, staged if options.cache else None)
+        save_caches(options.source, caches, staged)
         write_stamp(options.source, stamp, next_change, caches.manifest, diagnostics.warnings)
     progress.done()
     keep_until_exit(caches)

@@ -136,18 +136,20 @@ class Standby:
 
     def take(self) -> PagefindService:
         """The started process (to the first caller), else a new one; the caller closes it."""
-        self._thread.join()
-        with self._lock:
-            ready, self._ready = self._ready, None
+        ready = self._claim()
         return ready if ready is not None else PagefindService()
 
     def close(self) -> None:
         """Stop the process if it was never taken."""
+        ready = self._claim()
+        if ready is not None:
+            ready.close()
+
+    def _claim(self) -> PagefindService | None:
         self._thread.join()
         with self._lock:
             ready, self._ready = self._ready, None
-        if ready is not None:
-            ready.close()
+        return ready
 
     def __enter__(self) -> Standby:
         return self

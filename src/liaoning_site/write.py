@@ -107,9 +107,9 @@ class OutputPlan:
         previous, output = self.previous, self.output
         self.deleted = [rel for rel in previous if rel not in self.outputs]
         if previous and len(self.changed) + len(self.deleted) <= max(64, len(self.outputs) // 5):
-            _apply_in_place(self, output)
+            _apply_in_place(self)
         else:
-            _write_fresh(self, output)
+            _write_fresh(self)
         manifest = {rel: previous[rel] for rel in self.outputs if rel in previous and rel not in self.changed}
         for rel in self.changed if previous else self.outputs:
             st = (output / rel).stat()
@@ -211,7 +211,8 @@ def _put(target: Path, content: bytes | Spooled | Path, token: str) -> None:
         raise
 
 
-def _write_fresh(plan: OutputPlan, output: Path) -> None:
+def _write_fresh(plan: OutputPlan) -> None:
+    output = plan.output
     temp = output.parent / f".{output.name}.tmp-{uuid.uuid4().hex[:12]}"
     temp.mkdir(parents=True)
     try:
@@ -259,12 +260,13 @@ def _journal(output: Path) -> Path:
     return output.parent / f".{output.name}.journal"
 
 
-def _apply_in_place(plan: OutputPlan, output: Path) -> None:
+def _apply_in_place(plan: OutputPlan) -> None:
     """Keep a hard link to every file about to change, then change them; the journal undoes a kill.
 
     The journal is committed by renaming it away in one step: until then, recovery undoes the
     change; after it, the change stands. A failure we can see (a full disk) is undone at once.
     """
+    output = plan.output
     journal = _journal(output)
     kept = journal / "old"
     kept.mkdir(parents=True)

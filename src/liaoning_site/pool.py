@@ -34,6 +34,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def in_worker() -> bool:
+    """True in a process forked by `map_forked`: what it memoizes dies with it."""
+    return _worker is not None
+
+
 def _install(work: Callable, items: Sequence) -> None:
     global _worker
     _worker = (work, items)

@@ -26,7 +26,7 @@ from .sharecard import draw_share_cards
 from .model import Site
 from .outputs import OutputFile, Spooled, spool
 from .plans import PagePlan, plan_pages
-from .pool import map_forked
+from .pool import in_worker, map_forked
 from .progress import QUIET, Progress
 from .icons import render_icons
 from .mirror import CONVERTER_VERSION, Mirror, mirror_files
@@ -93,7 +93,8 @@ class LinkedBodies(Mapping[str, RenderedBody]):
                 if self._images is not None and shown:
                     body = replace(body, utf8=self._images.rewrite(source, body.html).encode("utf-8"))
                 entry = (key, links, shown, body)
-            self._linked[source] = entry
+            if not in_worker():
+                self._linked[source] = entry
         return entry[3]
 
     def __iter__(self) -> Iterator[str]:

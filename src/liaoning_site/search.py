@@ -107,6 +107,14 @@ def search_documents(files: Iterable[OutputFile], output: Path | None, jobs: int
     return {f.output: d for f, d in zip(pages, made) if d is not None}
 
 
+def write_search_documents(files: Iterable[OutputFile], output: Path | None, folder: Path, jobs: int = 1) -> dict[str, str]:
+    """`search_documents`, each written to `folder` under its output path by the worker that made it
+    (at 10,000 pages they weigh 300 MB, which this process need not hold); returns each page's
+    document digest, "" for a page with nothing to index."""
+    pages = [f for f in files if f.output.endswith(".html")]
+    return dict(zip((f.output for f in pages), map_forked(partial(_write_document, output=output, folder=folder), pages, jobs)))
+
+
 def _document(file: OutputFile, output: Path | None, grams: bool = True) -> str | None:
     data = file.data
     if data is None:
@@ -116,6 +124,17 @@ def _document(file: OutputFile, output: Path | None, grams: bool = True) -> str 
     if region is None:
         return None
     return search_document(*region) if grams else f'<html lang="{html.escape(region[0])}"><body>{region[1]}</body></html>'
+
+
+def _write_document(file: OutputFile, output: Path | None, folder: Path) -> str:
+    document = _document(file, output)
+    if document is None:
+        return ""
+    path = folder.joinpath(*file.output.split("/"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = document.encode("utf-8")
+    path.write_bytes(data)
+    return _digest(data)
 
 
 def index_site(
@@ -133,30 +152,30 @@ def index_site(
     """
     pages = [f for f in files if f.output.endswith(".html")]
     unchanged = {f.output for f in pages if f.data is None and f.output in cache.pages}
-    documents = search_documents([f for f in pages if f.output not in unchanged], output, jobs)
-    digests = {f.output: cache.pages[f.output] for f in pages if f.output in unchanged}
-    digests.update({f.output: _digest(documents[f.output]) if f.output in documents else "" for f in pages if f.output not in unchanged})
-    cache.pages = digests
-    indexed = sorted(rel for rel, digest in digests.items() if digest)
-    count = shard_count(len(indexed))
-    shards: dict[str, list[str]] = {}
-    for rel in indexed:
-        shards.setdefault(f"{PREFIX}{shard_of(rel, count)}/", []).append(rel)
-    shards = dict(sorted(shards.items(), key=lambda item: int(item[0][len(PREFIX):-1])))
-    keys = {folder: _key((rel, digests[rel]) for rel in rels) for folder, rels in shards.items()}
-    result: list[OutputFile] = []
-    stale: list[str] = []
-    for folder, key in keys.items():
-        last = cache.shards.get(folder)
-        if last is not None and last[0] == key and all(data is not None or name in kept for name, data in last[1].items()):
-            result += [OutputFile(name, data) for name, data in last[1].items()]
-        else:
-            stale.append(folder)
-    missing = [OutputFile(rel, None) for folder in stale for rel in shards[folder] if rel not in documents]
-    documents.update(search_documents(missing, output, jobs))
-    work = {folder: {rel: documents.pop(rel) for rel in shards[folder]} for folder in stale}
-    del documents  # build_bundles lets go of each shard's documents once they are on disk
-    bundles = build_bundles(work, jobs, meanwhile, standby, spool_to)
+    with tempfile.TemporaryDirectory(prefix="liaoning-search-") as temp:
+        written = Path(temp, "pages")
+        digests = {f.output: cache.pages[f.output] for f in pages if f.output in unchanged}
+        digests.update(write_search_documents([f for f in pages if f.output not in unchanged], output, written, jobs))
+        cache.pages = digests
+        indexed = sorted(rel for rel, digest in digests.items() if digest)
+        count = shard_count(len(indexed))
+        shards: dict[str, list[str]] = {}
+        for rel in indexed:
+            shards.setdefault(f"{PREFIX}{shard_of(rel, count)}/", []).append(rel)
+        shards = dict(sorted(shards.items(), key=lambda item: int(item[0][len(PREFIX):-1])))
+        keys = {folder: _key((rel, digests[rel]) for rel in rels) for folder, rels in shards.items()}
+        result: list[OutputFile] = []
+        stale: list[str] = []
+        for folder, key in keys.items():
+            last = cache.shards.get(folder)
+            if last is not None and last[0] == key and all(data is not None or name in kept for name, data in last[1].items()):
+                result += [OutputFile(name, data) for name, data in last[1].items()]
+            else:
+                stale.append(folder)
+        missing = [OutputFile(rel, None) for folder in stale for rel in shards[folder] if rel in unchanged]
+        write_search_documents(missing, output, written, jobs)
+        sites = {folder: _gathered(written, shards[folder], Path(temp, str(number))) for number, folder in enumerate(stale)}
+        bundles = build_bundles(sites, jobs, meanwhile, standby, spool_to)
     for folder, bundle in bundles.items():
         result += bundle
         cache.shards[folder] = (keys[folder], {f.output: f.data for f in bundle})
@@ -178,59 +197,63 @@ def shard_of(rel: str, count: int) -> int:
     return int.from_bytes(hashlib.blake2b(rel.encode("utf-8"), digest_size=8).digest(), "big") % count
 
 
+def _gathered(written: Path, pages: list[str], site: Path) -> Path:
+    """A folder for Pagefind holding the documents of `pages`, moved there from `written`."""
+    for rel in pages:
+        path = site.joinpath(*rel.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written.joinpath(*rel.split("/")).rename(path)
+    return site
+
+
 def build_bundle(documents: dict[str, str], folder: str = PREFIX) -> list[OutputFile]:
     """Pagefind's bundle for these documents (by output file), under `folder`, the same bytes every time."""
-    return build_bundles({folder: documents})[folder]
+    with tempfile.TemporaryDirectory(prefix="liaoning-search-") as temp:
+        for rel, document in documents.items():
+            path = Path(temp).joinpath(*rel.split("/"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(document, encoding="utf-8")
+        return build_bundles({folder: Path(temp)})[folder]
 
 
 def build_bundles(
-    shards: dict[str, dict[str, str]], processes: int = 1, meanwhile: Callable[[], object] | None = None,
+    sites: dict[str, Path], processes: int = 1, meanwhile: Callable[[], object] | None = None,
     standby: Standby | None = None, spool_to: Path | None = None,
 ) -> dict[str, list[OutputFile]]:
-    """A bundle for each shard (folder -> its documents by output file), by `processes` Pagefind
-    processes at once, each indexing shard after shard (starting one costs a fifth of a second;
-    the first is the `standby` one if given). `meanwhile` is called while they work.
+    """A bundle for each shard (folder -> the folder of its documents for Pagefind), by `processes`
+    Pagefind processes at once, each indexing shard after shard (starting one costs a fifth of a
+    second; the first is the `standby` one if given). `meanwhile` is called while they work.
 
-    `shards` is emptied as the documents are written for Pagefind: at 10,000 pages they weigh
-    300 MB, which the Pagefind processes then need. With `spool_to`, each bundle's files go there
-    as soon as it is made (150 MB at 10,000 pages, else held until the output is written).
+    With `spool_to`, each bundle's files go there as soon as it is made (150 MB at 10,000 pages,
+    else held until the output is written).
     """
-    with tempfile.TemporaryDirectory(prefix="liaoning-search-") as temp:
-        sites: dict[str, Path] = {}
-        for number, folder in enumerate(list(shards)):
-            documents = shards.pop(folder)
-            sites[folder] = site = Path(temp, str(number))
-            for rel, document in documents.items():
-                path = site.joinpath(*rel.split("/"))
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(document, encoding="utf-8")
-        waiting = list(sites.items())
-        bundles: dict[str, list[OutputFile]] = {}
+    waiting = list(sites.items())
+    bundles: dict[str, list[OutputFile]] = {}
 
-        def index_in_turn() -> None:
-            with standby.take() if standby is not None else PagefindService() as service:
-                while waiting:
-                    folder, site = waiting.pop(0)
-                    files = service.index_folder(site, list(EXCLUDE))
-                    made = _same_bytes_every_time({rel: data for rel, data in files.items() if not _UNUSED.search(rel)})
-                    bundles[folder] = [
-                        OutputFile(folder + rel, data if spool_to is None else spool(spool_to, folder + rel, data))
-                        for rel, data in sorted(made.items())
-                    ]
+    def index_in_turn() -> None:
+        with standby.take() if standby is not None else PagefindService() as service:
+            while waiting:
+                folder, site = waiting.pop(0)
+                files = service.index_folder(site, list(EXCLUDE))
+                made = _same_bytes_every_time({rel: data for rel, data in files.items() if not _UNUSED.search(rel)})
+                bundles[folder] = [
+                    OutputFile(folder + rel, data if spool_to is None else spool(spool_to, folder + rel, data))
+                    for rel, data in sorted(made.items())
+                ]
 
-        # Threads only wait on the Pagefind processes' pipes; the processes do the work.
-        count = min(processes, len(sites))
-        with ThreadPoolExecutor(max_workers=max(1, count)) as threads:
-            started = [threads.submit(index_in_turn) for _ in range(count)]
-            if meanwhile is not None:
-                meanwhile()
-            for running in started:
-                running.result()
+    # Threads only wait on the Pagefind processes' pipes; the processes do the work.
+    count = min(processes, len(sites))
+    with ThreadPoolExecutor(max_workers=max(1, count)) as threads:
+        started = [threads.submit(index_in_turn) for _ in range(count)]
+        if meanwhile is not None:
+            meanwhile()
+        for running in started:
+            running.result()
     return {folder: bundles[folder] for folder in sites}
 
 
-def _digest(document: str) -> str:
-    return hashlib.blake2b(document.encode("utf-8"), digest_size=16).hexdigest()
+def _digest(document: bytes) -> str:
+    return hashlib.blake2b(document, digest_size=16).hexdigest()
 
 
 def _key(pages: Iterable[tuple[str, str]]) -> str:

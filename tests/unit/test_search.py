@@ -154,7 +154,8 @@ def test_a_large_site_is_indexed_in_shards_and_an_edit_rebuilds_only_its_own(mon
     assert sum(fragments_by_shard.values()) == 7 and all(fragments_by_shard.values())
     made = []
     real_build = search.build_bundles
-    monkeypatch.setattr(search, "build_bundles", lambda shards, *rest: made.extend((f, set(d)) for f, d in shards.items()) or real_build(shards, *rest))
+    monkeypatch.setattr(search, "build_bundles", lambda sites, *rest: made.extend(
+        (f, {p.relative_to(d).as_posix() for p in d.rglob("*.html")}) for f, d in sites.items()) or real_build(sites, *rest))
     edited = {**bodies, "p3": "<h1>第3篇</h1><p>改过的正文</p>"}
     index_site(pages(**edited), None, cache)
     assert len(made) == 1 and "p3/index.html" in made[0][1] and len(made[0][1]) < 7

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import subprocess
 import sys
 
@@ -62,6 +63,17 @@ def test_one_edit_rewrites_only_the_files_that_changed(tmp_path: Path) -> None:
     assert "articles/case-10/index.html" in changed
     assert "articles/case-03/index.html" not in changed and "css/site.css" not in changed
     assert len(changed) < len(before) // 5
+
+
+def test_the_same_site_named_another_way_reuses_every_page(tmp_path: Path, run_cli, monkeypatch) -> None:
+    site = copy_site("full", tmp_path / "site")
+    assert run_cli("build", "--source", site, "--jobs", "1")[0] == 0
+    edit(site / "content" / "articles" / "2025" / "cases" / "case-10.md", "做法一：开展培训", "做法一：开展线上培训")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli("build", "--source", "site", "--jobs", "1", "--timings", "--lang", "en")
+    assert code == 0
+    rendered, pages = map(int, re.search(r"rendering (\d+) of (\d+) pages", err).groups())
+    assert 1 <= rendered < pages // 5
 
 
 def test_one_edit_rewrites_one_shard_of_the_parsed_documents(tmp_path: Path) -> None:

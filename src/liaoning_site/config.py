@@ -101,7 +101,8 @@ def load_config(source_dir: Path, diagnostics: Diagnostics, base_url: str | None
     navigation = _read_navigation(fields)
     theme_dir = _read_theme(fields, source_dir)
     config = SiteConfig(
-        source_dir=source_dir,
+        # Resolved: every page's key holds the config, and `--source site` is the same site as `--source /abs/site`.
+        source_dir=source_dir.resolve(),
         title=title or "",
         description=read_str(fields, "description") or "",
         base_url=url or "",

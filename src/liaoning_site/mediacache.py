@@ -23,6 +23,10 @@ RECORD = "entry.json"
 FORMAT = 1
 KEEP_UNUSED = 14 * 86400  # seconds an entry no build used is kept (drafts, previews, old versions)
 _TEMP = ".tmp-"
+# Entries are kept for days after their last use: walking 10,000 of them on every save would cost a
+# tenth of a second for nothing. The last tidy-up's time is this file's mtime.
+PRUNE_EVERY = 3600
+_PRUNED = ".pruned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,14 +157,23 @@ def _read_entry(folder: Path) -> Entry | None:
 
 
 def prune(cache: MediaCache, now: float | None = None) -> None:
-    """Mark the entries this build used as fresh; remove those unused for a while, and leftovers of killed builds."""
+    """Mark the entries this build used as fresh; remove those unused for a while, and leftovers of
+    killed builds. Done at most once every PRUNE_EVERY seconds."""
     folder = cache.folder
     if folder is None or not folder.is_dir():
         return
     now = time.time() if now is None else now
+    stamp = folder / _PRUNED
+    try:
+        if 0 <= now - stamp.stat().st_mtime < PRUNE_EVERY:
+            return
+    except OSError:
+        pass
     for path in folder.iterdir():
         try:
             age = now - path.stat().st_mtime
+            if path.name == _PRUNED:
+                continue
             if path.name in cache.used:
                 if age > 86400:
                     os.utime(path)
@@ -168,4 +181,8 @@ def prune(cache: MediaCache, now: float | None = None) -> None:
                 shutil.rmtree(path, ignore_errors=True)
         except OSError:
             continue
-
+    try:
+        stamp.touch()
+        os.utime(stamp, (now, now))
+    except OSError:
+        pass

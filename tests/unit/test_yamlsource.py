@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import time
 from pathlib import Path
 
@@ -35,6 +36,16 @@ def test_records_positions_of_top_level_keys_and_values() -> None:
     assert doc.key_at("scenarios") == Position(2, 1)
     assert doc.key_at("source", "name") == Position(8, 3)
     assert doc.at("source", "name") == Position(8, 9)
+
+
+def test_a_cached_document_reads_back_whole_and_is_stored_again_unread() -> None:
+    doc, _ = parse(FRONT, line_offset=1)
+    stored = pickle.dumps(doc)
+    loaded = pickle.loads(stored)
+    assert pickle.dumps(loaded) == stored  # never read: stored again as it was
+    assert loaded.at("scenarios", 1) == doc.at("scenarios", 1) == Position(5, 5)
+    assert loaded == doc and loaded.data["figures"][0]["value"] == "30多"
+    assert pickle.loads(pickle.dumps(loaded)) == doc
 
 
 def test_records_positions_of_list_items() -> None:

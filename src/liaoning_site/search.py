@@ -112,9 +112,7 @@ def write_search_documents(files: Iterable[OutputFile], output: Path | None, fol
     (at 10,000 pages they weigh 300 MB, which this process need not hold); returns each page's
     document digest, "" for a page with nothing to index."""
     pages = [f for f in files if f.output.endswith(".html")]
-    # A few milliseconds a page: an edit's shard (50-100 pages) is already worth both cores.
-    made = map_forked(partial(_write_document, output=output, folder=folder), pages, jobs, min_items=48, min_chunk=8)
-    return dict(zip((f.output for f in pages), made))
+    return dict(zip((f.output for f in pages), map_forked(partial(_write_document, output=output, folder=folder), pages, jobs)))
 
 
 def _document(file: OutputFile, output: Path | None, grams: bool = True) -> str | None:

@@ -108,6 +108,11 @@ def test_a_rebuild_whose_slugs_are_known_does_not_load_the_pinyin_dictionaries(t
     assert rebuilt_in_a_new_process(tmp_path, "pass", "'pypinyin' in sys.modules") == "0 False"
 
 
+def test_a_rebuild_whose_articles_and_tags_are_the_same_reuses_the_related_articles(tmp_path: Path) -> None:
+    count = "import liaoning_site.model.site as m; calls = []; real = m._find_related; m._find_related = lambda *a: calls.append(1) or real(*a)"
+    assert rebuilt_in_a_new_process(tmp_path, count, "len(calls)") == "0 0"
+
+
 def test_a_build_called_from_python_frees_what_it_made_and_the_command_leaves_it_to_its_exit(tmp_path: Path) -> None:
     # The command ends with os._exit: freeing a 10,000-article cache object by object, and a
     # collection pass over it, would only delay the prompt. A program calling build() goes on.

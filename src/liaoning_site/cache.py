@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic, current_language
 from .heap import paused
 from .load import LoadCache
 from .markdown import MARKDOWN_VERSION
+from .model.site import related_memo, remember_related
 from .render import RenderCache
 from .search import SearchCache
 from .slugs import made_slugs, remember as remember_slugs
@@ -140,6 +141,7 @@ def _read_caches(source: Path) -> BuildCaches:
         manifest = pickle.loads((folder / "manifest.pickle").read_bytes())
         search = pickle.loads((folder / "search.pickle").read_bytes())
         remember_slugs(pickle.loads((folder / "slugs.pickle").read_bytes()))
+        remember_related(pickle.loads((folder / "related.pickle").read_bytes()))
     except Exception:  # noqa: BLE001 - a damaged cache only costs time, never correctness
         return BuildCaches()
     caches.load.entries, caches.validate.entries = merged["documents"]
@@ -223,6 +225,7 @@ def save_caches(source: Path, caches: BuildCaches, staged: list[Path] | None = N
     _atomic_write(folder / "manifest.pickle", pickle.dumps(caches.manifest, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "search.pickle", pickle.dumps(caches.search, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "slugs.pickle", pickle.dumps(made_slugs(), protocol=pickle.HIGHEST_PROTOCOL))
+    _atomic_write(folder / "related.pickle", pickle.dumps(related_memo(), protocol=pickle.HIGHEST_PROTOCOL))
     _put_staged(staged if staged is not None else stage_changed_shards(source, caches))
     _remove_leftovers(folder)
 

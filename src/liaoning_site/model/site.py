@@ -239,8 +239,8 @@ class _Owner(NamedTuple):  # one per output file: a tuple is cheap to make by th
 def _related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> dict[str, tuple[Article, ...]]:
     """Up to 3 articles sharing a tag, nearest in date first; linear in the number of articles.
 
-    They depend on the order of the articles and on their tags only: `serve` saves of an article's
-    body (or title) reuse the last answer, by source.
+    They depend on the order of the articles and on their tags only: a save of an article's body (or
+    title) reuses the last answer, by source, in `serve` and, through the build cache, in `build`.
     """
     key = tuple((a.source, a.tags) for a in articles)
     if _last_related[0] != key:
@@ -250,6 +250,17 @@ def _related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> dict[str,
 
 
 _last_related: list = [None, {}]
+
+
+def related_memo() -> tuple[object, dict[str, tuple[str, ...]]]:
+    """The last related-article lists and what they were worked out from, for the build cache."""
+    return _last_related[0], _last_related[1]
+
+
+def remember_related(memo: object) -> None:
+    """Take back what `related_memo` gave an earlier build: used only for the very same articles and tags."""
+    if isinstance(memo, tuple) and len(memo) == 2 and isinstance(memo[0], tuple) and isinstance(memo[1], dict):
+        _last_related[:] = list(memo)
 
 
 def _find_related(articles: tuple[Article, ...], tags: tuple[Term, ...]) -> dict[str, tuple[Article, ...]]:

@@ -170,10 +170,10 @@ def prune(cache: MediaCache, now: float | None = None) -> None:
     except OSError:
         pass
     for path in folder.iterdir():
+        if path.name == _PRUNED:
+            continue
         try:
             age = now - path.stat().st_mtime
-            if path.name == _PRUNED:
-                continue
             if path.name in cache.used:
                 if age > 86400:
                     os.utime(path)

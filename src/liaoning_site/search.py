@@ -130,11 +130,16 @@ def _write_document(file: OutputFile, output: Path | None, folder: Path) -> str:
     document = _document(file, output)
     if document is None:
         return ""
-    path = folder.joinpath(*file.output.split("/"))
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = document.encode("utf-8")
-    path.write_bytes(data)
+    _placed(folder, file.output).write_bytes(data)
     return _digest(data)
+
+
+def _placed(folder: Path, rel: str) -> Path:
+    """Where the document of output file `rel` goes under `folder`, its parent folders made."""
+    path = folder.joinpath(*rel.split("/"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def index_site(
@@ -200,9 +205,7 @@ def shard_of(rel: str, count: int) -> int:
 def _gathered(written: Path, pages: list[str], site: Path) -> Path:
     """A folder for Pagefind holding the documents of `pages`, moved there from `written`."""
     for rel in pages:
-        path = site.joinpath(*rel.split("/"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        written.joinpath(*rel.split("/")).rename(path)
+        written.joinpath(*rel.split("/")).rename(_placed(site, rel))
     return site
 
 
@@ -210,9 +213,7 @@ def build_bundle(documents: dict[str, str], folder: str = PREFIX) -> list[Output
     """Pagefind's bundle for these documents (by output file), under `folder`, the same bytes every time."""
     with tempfile.TemporaryDirectory(prefix="liaoning-search-") as temp:
         for rel, document in documents.items():
-            path = Path(temp).joinpath(*rel.split("/"))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(document, encoding="utf-8")
+            _placed(Path(temp), rel).write_text(document, encoding="utf-8")
         return build_bundles({folder: Path(temp)})[folder]
 
 

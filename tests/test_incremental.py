@@ -53,6 +53,11 @@ def test_every_edit_gives_the_same_bytes_as_a_full_build(site: Path, tmp_path: P
 
     steps = {
         "edit body": (lambda: edit(cases / "case-10.md", "第10号案例的第一段", "修改后的第一段"), [cases / "case-10.md"]),
+        # Body-only saves reuse the last model (model/reuse.py): a new link, a scenario's and a page's text.
+        "link in a body": (lambda: edit(cases / "case-10.md", "修改后的第一段", "修改后的第一段（另见[第11号案例](case-11.md)）"), [cases / "case-10.md"]),
+        "edit scenario body": (lambda: edit(site / "content" / "scenarios" / "digital-life.md", "包含**加粗**文字", "包含*强调*文字"),
+                               [site / "content" / "scenarios" / "digital-life.md"]),
+        "edit page body": (lambda: edit(site / "content" / "pages" / "about.md", "本站用于测试。", "本站只用于测试。"), [site / "content" / "pages" / "about.md"]),
         "edit title": (lambda: edit(cases / "case-11.md", "title: 第11号测试案例", "title: 改过标题的第11号案例"), [cases / "case-11.md"]),
         # Related articles and the sitemap are reused while tags and dates stay the same: change them.
         "change tags": (lambda: edit(cases / "case-12.md", "tags: [智慧农业, 人工智能]", "tags: [人工智能]"), [cases / "case-12.md"]),

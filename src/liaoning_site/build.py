@@ -112,7 +112,7 @@ def prepare_site(
     _stop_if_errors(diagnostics)
     assert campaign is not None
     publishing = Publishing(options.drafts, options.future, options.expired, options.as_of, options.preview)
-    site = build_site_model(config, campaign, content, sources.static, publishing, diagnostics)
+    site = build_site_model(config, campaign, content, sources.static, publishing, diagnostics, caches.model)
     _stop_if_errors(diagnostics)
     assert site is not None
     return site

@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic, current_language
 from .heap import paused
 from .load import LoadCache
 from .markdown import MARKDOWN_VERSION
+from .model.reuse import ModelCache
 from .model.site import related_memo, remember_related
 from .render import RenderCache
 from .search import SearchCache
@@ -53,6 +54,7 @@ class BuildCaches:
     # Output file -> (size, mtime_ns) as the last build left it; lets unchanged pages stay on disk.
     manifest: dict[str, tuple[int, int]] = field(default_factory=dict)
     search: SearchCache = field(default_factory=SearchCache)  # the last search index (names only on disk)
+    model: ModelCache | None = None  # the last model, kept by `serve` only (a build lets go of it early)
     # Shards as read, kept alive so that object identities stay meaningful until they are saved.
     _loaded: dict[str, dict[int, tuple[dict[Any, Any], ...]]] = field(default_factory=dict, repr=False)
     _staged_changes_only: bool = field(default=False, repr=False)  # staged shards need the others on disk

@@ -103,3 +103,97 @@ def test_related_articles_share_a_tag_and_exclude_self(make_site) -> None:
     assert len(related) == 3 and all(r.slug != "a3" for r in related)
     assert {r.slug for r in related} <= {"a1", "a2", "a4", "a5"}
     assert site.related["content/articles/hello.md"] == ()
+
+
+# --- `serve` reuses the last model when a save changed bodies only (model/reuse.py)
+
+
+def tagged(title: str, slug: str, tags: str, body: str, date: str = "2025-06-12") -> str:
+    return f"---\ntitle: {title}\nslug: {slug}\ndate: {date}\nscenarios: [digital-life]\ntags: [{tags}]\n---\n{body}\n"
+
+
+def kept_model(site, caches, diagnostics=None, **options):
+    return prepare_site(BuildOptions(source=site, **options), diagnostics or Diagnostics(), caches)
+
+
+def shape(of) -> dict:
+    """What the pages show of the model: lists by source and digest, related articles, links."""
+    def docs(items):
+        return [(a.source, a.digest) for a in items]
+
+    return {
+        "articles": docs(of.articles),
+        "pagers": {k: [docs(p.items) for p in ps] for k, ps in (*of.scenario_pagers.items(), *of.term_pagers.items())},
+        "terms": {kind: [(t.name, docs(t.articles)) for t in terms] for kind, terms in of.taxonomies.items()},
+        "related": {s: docs(r) for s, r in of.related.items()},
+        "links": of.links,
+        "assets": of.assets,
+    }
+
+
+def test_a_body_edit_keeps_the_model_and_a_front_matter_edit_makes_it_anew(make_site) -> None:
+    from liaoning_site.cache import BuildCaches
+    from liaoning_site.model.reuse import ModelCache
+
+    site = make_site({
+        "content/articles/a.md": tagged("甲", "a", "农业", "甲的正文。"),
+        "content/articles/b.md": tagged("乙", "b", "农业, 教育", "乙的正文。", "2025-06-11"),
+        "content/articles/c.md": tagged("丙", "c", "教育", "丙的正文。", "2025-06-10"),
+    })
+    caches = BuildCaches(model=ModelCache())
+    first = kept_model(site, caches)
+    (site / "content/articles/a.md").write_text(tagged("甲", "a", "农业", "甲改过的正文，链接到[乙](b.md)。"), encoding="utf-8")
+    second = kept_model(site, caches)
+    assert shape(second) == shape(model(site))  # what a model made from nothing holds
+    assert second.links["content/articles/a.md"] == {"b.md": "articles/b/"}
+    # Kept, not made again: the tag list without the edited article is the very same object.
+    education = next(t for t in second.taxonomies["tags"] if t.name == "教育")
+    assert education is next(t for t in first.taxonomies["tags"] if t.name == "教育")
+
+    (site / "content/articles/a.md").write_text(tagged("甲", "a", "教育", "甲改过的正文。"), encoding="utf-8")
+    third = kept_model(site, caches)
+    assert shape(third) == shape(model(site))
+    assert [a.slug for a in next(t for t in third.taxonomies["tags"] if t.name == "教育").articles] == ["a", "b", "c"]
+
+
+def test_a_body_edit_still_reports_what_the_body_gets_wrong(make_site) -> None:
+    from liaoning_site.cache import BuildCaches
+    from liaoning_site.model.reuse import ModelCache
+
+    site = make_site({
+        "content/articles/a.md": tagged("甲", "a", "农业", "甲的正文。"),
+        "content/articles/b.md": tagged("乙", "b", "农业", "乙的正文。"),
+    })
+    caches = BuildCaches(model=ModelCache())
+    kept_model(site, caches)
+    a = site / "content/articles/a.md"
+    a.write_text(tagged("甲", "a", "农业", "甲的正文。\n\n见[丁](d.md)和![](photo.png)。"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        kept_model(site, caches)
+    found = [d.format() for d in failed.value.diagnostics]
+    assert any(line.startswith("content/articles/a.md:10:6: error: link to content/articles/d.md, which does not exist") for line in found), found
+    assert any(line.startswith("content/articles/a.md:10:16: error: image 'photo.png' has no alt text") for line in found), found
+
+    a.write_text(tagged("甲", "a", "农业", "甲的正文。\n\n<script>alert(1)</script>"), encoding="utf-8")
+    warned = Diagnostics()
+    kept_model(site, caches, warned)
+    assert [d.format()[:35] for d in warned.warnings] == ["content/articles/a.md:10:1: warning"]
+    # Saving another article's body keeps the first one's warning: it is still in its text.
+    (site / "content/articles/b.md").write_text(tagged("乙", "b", "农业", "乙改过的正文。"), encoding="utf-8")
+    again = Diagnostics()
+    kept_model(site, caches, again)
+    assert again.warnings == warned.warnings
+
+
+def test_a_kept_model_is_made_anew_once_an_article_date_has_passed(make_site) -> None:
+    from liaoning_site.cache import BuildCaches
+    from liaoning_site.model.reuse import ModelCache
+
+    site = make_site({"content/articles/later.md": tagged("以后", "later", "农业", "正文。", "2025-06-21T08:00:00")})
+    caches = BuildCaches(model=ModelCache())
+    before = dt.datetime(2025, 6, 20, tzinfo=SHANGHAI)
+    assert "later" not in {a.slug for a in kept_model(site, caches, as_of=before).articles}
+    (site / "content/articles/later.md").write_text(tagged("以后", "later", "农业", "改过的正文。", "2025-06-21T08:00:00"), encoding="utf-8")
+    after = dt.datetime(2025, 6, 22, tzinfo=SHANGHAI)
+    assert "later" in {a.slug for a in kept_model(site, caches, as_of=after).articles}
+    assert "later" not in {a.slug for a in kept_model(site, caches, as_of=before).articles}

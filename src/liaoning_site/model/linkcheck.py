@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import AbstractSet, Iterable, Protocol
 from urllib.parse import urlsplit
 
 from ..config import SITE_FILE, SiteConfig
@@ -101,7 +101,7 @@ def _file_link(doc: Document, ref: Reference, target: str, route: Route, config:
     return Asset(path, static_output or route.path + path.name, doc.source)
 
 
-def check_site_paths(documents: Iterable[Document], outputs: set[str], config: SiteConfig, diagnostics: Diagnostics) -> None:
+def check_site_paths(documents: Iterable[Document], outputs: AbstractSet[str], config: SiteConfig, diagnostics: Diagnostics) -> None:
     """Links written as site paths (`/archive/`), in bodies and in the menu, must lead to an output."""
     written = [(doc.source, ref.target, ref.position) for doc in documents for ref in doc.references if ref.target.startswith("/")]
     written += [(SITE_FILE, item.url, item.position) for item in config.navigation]

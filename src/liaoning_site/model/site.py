@@ -7,19 +7,20 @@ could make two outputs collide or a link dangle is found here, before anything i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from ..campaign import Campaign
 from ..config import SiteConfig
 from .. import diagnostics as msg
-from ..diagnostics import Diagnostics, Position, tr
+from ..diagnostics import Diagnostic, Diagnostics, Position, tr
 from ..load import StaticFile
 from ..validate import SHANGHAI, Article, Content, Page, Scenario
 from ..rawhtml import removed_html
 from . import urls
 from .linkcheck import Asset, check_links, check_site_paths
 from .pagination import Pager, paginate
+from .reuse import ModelCache, reuse_model
 from .taxonomy import TAXONOMIES, Term, collect_terms
 from .urls import Route
 
@@ -72,10 +73,20 @@ def build_site_model(
     static: tuple[StaticFile, ...],
     publishing: Publishing,
     diagnostics: Diagnostics,
+    cache: ModelCache | None = None,
 ) -> Site | None:
-    """Decide what is published and where; None (with diagnostics) on collisions or broken links."""
-    before = len(diagnostics.errors)
+    """Decide what is published and where; None (with diagnostics) on collisions or broken links.
+
+    With a `cache` (`serve`), a save that changed bodies only reuses the last model (see reuse.py).
+    """
     now = publishing.as_of or dt.datetime.now(SHANGHAI)
+    inputs = (config, campaign, static, replace(publishing, as_of=None))  # the time is checked on its own
+    if cache is not None:
+        reused = reuse_model(cache, inputs, content, now, diagnostics, html_removals)
+        if reused is not None:
+            return reused
+        cache.forget()
+    before = len(diagnostics.errors)
     articles, unpublished = _select_articles(content.articles, publishing, now)
     pages = tuple(p for p in content.pages if publishing.drafts or not p.draft)
     unpublished |= {p.source for p in pages if p.draft}
@@ -92,11 +103,9 @@ def build_site_model(
     all_sources = {a.source for a in content.articles} | {p.source for p in content.pages}
     documents = (*content.scenarios, *articles, *pages)
     links, assets = check_links(documents, routes, all_sources, config, diagnostics)
-    for doc in documents:
-        if b"<" not in doc.body_utf8:  # no HTML: nothing to decode and look through
-            continue
-        for removal in removed_html(doc.body, doc.body_line, config.html):
-            diagnostics.warning(doc.source, removal.position, removal.message)
+    removals = {doc.source: html_removals(doc, config) for doc in documents}
+    for found in removals.values():
+        diagnostics.extend(found)
     asset_paths = {f.rel: f.rel if publishing.preview else fingerprinted(f.rel, f.digest) for f in static}
     # Under its own name too: editors link to /files/report.pdf, and old pages may ask for it.
     assets += tuple(Asset(f.path, name, f.origin) for f in static for name in dict.fromkeys((f.rel, asset_paths[f.rel])))
@@ -108,7 +117,7 @@ def build_site_model(
     check_site_paths(documents, set(outputs), config, diagnostics)
     if len(diagnostics.errors) > before:
         return None
-    return Site(
+    site = Site(
         config=config,
         campaign=campaign,
         now=now,
@@ -128,6 +137,16 @@ def build_site_model(
         unpublished=frozenset(unpublished),
         next_change=min((t for a in content.articles for t in (a.date, a.expires) if t is not None and t > now), default=None),
     )
+    if cache is not None:
+        cache.remember(inputs, content, site, frozenset(outputs), removals)
+    return site
+
+
+def html_removals(doc: Scenario | Article | Page, config: SiteConfig) -> list[Diagnostic]:
+    """Warnings for the HTML the sanitiser will drop from a document's body, where it was written."""
+    if b"<" not in doc.body_utf8:  # no HTML: nothing to decode and look through
+        return []
+    return [Diagnostic(doc.source, r.position.line, r.position.col, "warning", r.message) for r in removed_html(doc.body, doc.body_line, config.html)]
 
 
 def fingerprinted(rel: str, digest: str) -> str:

@@ -17,6 +17,7 @@ from ..build import BuildCaches, BuildOptions, render
 from ..cache import media_folder
 from ..diagnostics import BuildFailed, Diagnostic, Diagnostics
 from ..heap import pause, settle
+from ..model.reuse import ModelCache
 from ..outputs import OutputFile
 from ..search import PREFIX as SEARCH_PREFIX, SearchCache, index_site
 from .watch import Change
@@ -137,12 +138,16 @@ class Preview:
         root = self.options.source.resolve()
         self.caches.load.forget({c.path.relative_to(root).as_posix() for c in changes if c.path.is_relative_to(root)})
         # Article checks look at image files on disk and at the config; other edits leave them valid.
+        # The model is reused only after saves of Markdown files (and only if their front matter is
+        # unchanged: see model/reuse.py).
         if any(c.kind != "content" or c.path.suffix != ".md" for c in changes):
             self.caches.validate.entries.clear()
+            if self.caches.model is not None:
+                self.caches.model.forget()
 
     def _fresh_caches(self) -> BuildCaches:
         """Empty caches, but image variants and share cards are shared with `build` (they are made slowly)."""
-        caches = BuildCaches()
+        caches = BuildCaches(model=ModelCache())
         if self.options.cache:
             caches.render.media.folder = media_folder(self.options.source)
         return caches

@@ -78,10 +78,11 @@ def reuse_model(
         old_published = [old for old in (*last.scenarios, *last.articles, *last.pages) if id(old) in swap and old.source in site.routes]
         if found.items or check_links(old_published, site.routes, all_sources, config, Diagnostics())[1] != new_assets:
             return None
-        cache.removals.update({doc.source: removals(doc, config) for doc in published})
+        for doc in published:
+            cache.removals[doc.source] = removals(doc, config)
         links = {**links, **new_links}
-    for doc in (*site.scenarios, *site.articles, *site.pages):
-        diagnostics.extend(cache.removals.get(doc.source, ()))
+    for found in cache.removals.values():
+        diagnostics.extend(found)
     reused = _swapped(site, swap, links, now) if swap else replace(site, now=now)
     cache.content, cache.site = content, reused
     return reused
@@ -94,8 +95,10 @@ def _same_front_matter(old: Any, new: Any) -> bool:
 
 
 def _swapped(site: Any, swap: dict[int, Any], links: dict[str, dict[str, str]], now: dt.datetime) -> Any:
+    changed = swap.keys()
+
     def new(items: tuple) -> tuple:
-        return tuple(swap.get(id(item), item) for item in items) if any(id(item) in swap for item in items) else items
+        return items if changed.isdisjoint(map(id, items)) else tuple(swap.get(id(item), item) for item in items)
 
     # Pagers and terms that hold none of the changed documents stay the very same objects.
     def pagers(all_pagers: dict[Any, tuple]) -> dict[Any, tuple]:

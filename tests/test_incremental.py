@@ -101,6 +101,28 @@ def test_a_body_edit_renders_only_the_pages_that_show_the_article(site: Path) ->
     assert stats.rendered > 5
 
 
+def test_a_body_edit_plans_again_only_the_pages_made_from_the_article(site: Path) -> None:
+    preview = Preview(preview_options(BuildOptions(source=site), BASE_URL))
+    preview.rebuild(None)
+    memo = preview.caches.render.plans
+    assert memo is not None
+    before = {entry[2].route.output: entry[2] for entry in memo.plans.values()}
+    article = site / "content" / "articles" / "2025" / "cases" / "case-10.md"
+    edit(article, "做法一：开展培训", "做法一：开展线上培训")
+    assert preview.rebuild({classify(article.resolve(), watched_roots(site.resolve(), None))}).ok
+    after = {entry[2].route.output: entry[2] for entry in memo.plans.values()}
+    assert sorted(after) == sorted(before)
+    planned = {output for output, plan in after.items() if plan is not before[output]}
+    # Its own page, the list pages it is on, and the articles that show it as related: no others.
+    model = preview.caches.model.site
+    source = "content/articles/2025/cases/case-10.md"
+    holding = {p.route.output for pagers in (*model.scenario_pagers.values(), *model.term_pagers.values()) for p in pagers
+               if any(a.source == source for a in p.items)}
+    showing = {model.routes[s].output for s, related in model.related.items() if any(a.source == source for a in related)}
+    assert planned == {model.routes[source].output} | holding | showing
+    assert len(planned) < len(after) / 5
+
+
 def test_a_failed_rebuild_keeps_the_last_good_site(site: Path) -> None:
     preview = Preview(preview_options(BuildOptions(source=site), BASE_URL))
     preview.rebuild(None)

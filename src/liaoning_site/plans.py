@@ -3,12 +3,17 @@
 A page's key sums up everything the page displays (the cards on a list page, an article's
 text and links, the related cards beside it), so `render` can reuse a page whose key is
 unchanged; the view is built only when the page must be rendered.
+
+`serve` plans after every save. While the model is a reuse of the last one (model/reuse.py: only
+bodies changed), a page made from the very same model objects (an article and its related list, a
+pager and its term) has the very same plan, so the plans of the last save are kept by those objects
+(`PlanMemo`): at 10,000 articles only the few pages that hold a saved document are planned again.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from .model import Site, urls
@@ -23,26 +28,52 @@ from .views import KIND_LABELS, Views, date_zh
 
 @dataclass(frozen=True, slots=True)
 class PagePlan:
-    """One HTML page to render; `context` is only called when the page must be rendered."""
+    """One HTML page to render; `context` is only called, with this build's views, when the page must be rendered."""
 
     route: Route
     template: str
     key: tuple[Any, ...]
-    context: Callable[[], dict[str, Any]]
+    context: Callable[[Views], dict[str, Any]]
 
 
-def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
+@dataclass
+class PlanMemo:
+    """The last build's plans, by the model object each page was made from (see above)."""
+
+    lineage: object = None  # the model they were made for and the ones reused from it (`Site.lineage`)
+    plans: dict[int, tuple[object, object, PagePlan]] = field(default_factory=dict)  # id -> (object, its companion, plan)
+    digests: "ArticleDigests" = field(default_factory=lambda: ArticleDigests())
+    lists: dict[str, Any] = field(default_factory=dict)  # keys of pages listing every article, by template
+
+
+def plan_pages(site: Site, views: Views, memo: PlanMemo | None = None) -> Iterator[PagePlan]:
     """Every HTML page of the site, in a stable order, each with the key of what it shows."""
+    memo = memo if memo is not None else PlanMemo()
+    same_lineage = memo.lineage is site.lineage
+    if not same_lineage:
+        memo.lineage, memo.plans, memo.lists = site.lineage, {}, {}
+    last, made = memo.plans, {}
+
+    def kept(owner: object, companion: object) -> PagePlan | None:
+        entry = last.get(id(owner))
+        if entry is None or entry[0] is not owner or entry[1] is not companion:
+            return None
+        made[id(owner)] = entry
+        return entry[2]
+
+    def keep(owner: object, companion: object, plan: PagePlan) -> PagePlan:
+        made[id(owner)] = (owner, companion, plan)  # holding the object keeps its id from being reused
+        return plan
 
     # A list shows cards, not whole articles: keyed by what a card shows, an edit deep in an
     # article's body re-renders that article's page but none of the lists it appears in.
     # Keys hold a card's digest, not the card: each card is in half a dozen lists, and the build
     # cache reads, compares and writes every page's key.
-    digests = _article_digests(site, views)
-    cards = {source: card for source, (card, _) in digests.items()}
+    digests = memo.digests
+    digests.start(site, views, same_lineage)
 
     def card_key(article: Article) -> bytes:
-        return cards[article.source]
+        return digests.of(article)[0]
 
     def links_key(source: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
         # Links in the order they appear (already stable), and the hashes of the images shown:
@@ -51,58 +82,85 @@ def plan_pages(site: Site, views: Views) -> Iterator[PagePlan]:
 
     latest = site.latest
     counts = tuple(sum(len(p.items) for p in site.scenario_pagers[s.slug]) for s in site.scenarios)
-    yield PagePlan(urls.home(), "home.html", ("home", tuple(map(card_key, latest)), counts), lambda: {
-        "latest": [views.card(a) for a in latest], "scenarios": views.scenarios_with_counts(),
-        "page": {"kind": "home", "jsonld": [_website(views)]},
+    yield PagePlan(urls.home(), "home.html", ("home", tuple(map(card_key, latest)), counts), lambda v: {
+        "latest": [v.card(a) for a in latest], "scenarios": v.scenarios_with_counts(),
+        "page": {"kind": "home", "jsonld": [_website(v)]},
     })
     for scenario in site.scenarios:
         for pager in site.scenario_pagers[scenario.slug]:
-            key = ("scenario", scenario.digest, links_key(scenario.source), _pager_key(pager, card_key))
-            yield PagePlan(pager.route, "scenario.html", key, lambda s=scenario, p=pager: _scenario_context(s, p, views))
+            plan = kept(pager, scenario)
+            if plan is None:
+                key = ("scenario", scenario.digest, links_key(scenario.source), _pager_key(pager, card_key))
+                plan = keep(pager, scenario, PagePlan(pager.route, "scenario.html", key, lambda v, s=scenario, p=pager: _scenario_context(s, p, v)))
+            yield plan
     for article in site.articles:
         related = site.related.get(article.source, ())
-        key = ("article", article.digest, card_key(article), links_key(article.source), tuple(map(card_key, related)))
-        yield PagePlan(site.routes[article.source], "article.html", key, lambda a=article: _article_context(a, views))
-    yield from _taxonomy_plans(site, views, card_key)
-    archive_key = _digest(b"".join(line for _, line in digests.values()))
-    yield PagePlan(urls.archive(), "archive.html", ("archive", archive_key), lambda: {
-        "years": _archive(site, views),
-        "page": {"kind": "archive", "title": "活动归档", "jsonld": [_trail(views, ("活动归档", urls.archive().path))]},
+        plan = kept(article, related)
+        if plan is None:
+            key = ("article", article.digest, card_key(article), links_key(article.source), tuple(map(card_key, related)))
+            plan = keep(article, related, PagePlan(site.routes[article.source], "article.html", key, lambda v, a=article: _article_context(a, v)))
+        yield plan
+    yield from _taxonomy_plans(site, views, card_key, kept, keep)
+    # Lines in the archive and figures show front matter only: within a lineage, their keys stay.
+    if "archive.html" not in memo.lists:
+        memo.lists["archive.html"] = ("archive", _digest(b"".join(digests.of(a)[1] for a in site.articles)))
+    yield PagePlan(urls.archive(), "archive.html", memo.lists["archive.html"], lambda v: {
+        "years": _archive(site, v),
+        "page": {"kind": "archive", "title": "活动归档", "jsonld": [_trail(v, ("活动归档", urls.archive().path))]},
     })
     with_figures = tuple(a for a in site.articles if a.figures)
-    data_key = ("data", _digest(repr(tuple((a.title, a.slug, a.figures, views.marked(a.source)) for a in with_figures)).encode()))
-    yield PagePlan(urls.data(), "data.html", data_key, lambda: _data_context(site, with_figures, views))
+    if "data.html" not in memo.lists:
+        memo.lists["data.html"] = ("data", _digest(repr(tuple((a.title, a.slug, a.figures, views.marked(a.source)) for a in with_figures)).encode()))
+    yield PagePlan(urls.data(), "data.html", memo.lists["data.html"], lambda v: _data_context(site, with_figures, v))
     for page in site.pages:
         key = ("page", page.digest, links_key(page.source), views.marked(page.source))
-        yield PagePlan(site.routes[page.source], "page.html", key, lambda p=page: _page_context(p, views))
+        yield PagePlan(site.routes[page.source], "page.html", key, lambda v, p=page: _page_context(p, v))
     yield _search_plan(site, views)
-    yield PagePlan(urls.not_found(), "404.html", ("404",), lambda: {"page": {"kind": "404", "title": "页面未找到"}})
+    yield PagePlan(urls.not_found(), "404.html", ("404",), lambda v: {"page": {"kind": "404", "title": "页面未找到"}})
+    memo.plans = made
+    digests.finish()
 
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-# article id -> (the article, its summary, shown as unpublished, its digests), from the last plan:
-# `serve` plans on every save, and most articles are the very objects it planned last time.
-_last_digests: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
+class ArticleDigests:
+    """Digests of what an article's card shows and what its line in the archive shows, made on first use.
 
+    Kept by article object (which holds its id): within a lineage the same object has the same
+    digests. Those of the previous lineage are used again once its summary and banner are compared:
+    most articles are the very objects that were planned before a front-matter save.
+    """
 
-def _article_digests(site: Site, views: Views) -> dict[str, tuple[bytes, bytes]]:
-    """source -> digests of (what its card shows, what its line in the archive shows)."""
-    global _last_digests
-    made: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
-    for a in site.articles:
-        summary, marked = a.summary or views.bodies.raw(a.source).summary, views.marked(a.source)
-        last = _last_digests.get(id(a))
-        if last is not None and last[0] is a and last[1] == summary and last[2] == marked:
-            made[id(a)] = last
-            continue
-        line = (a.title, a.slug, a.date, marked)
-        card = (*line[:3], summary, a.kind, a.scenarios, a.region, marked)
-        made[id(a)] = (a, summary, marked, (_digest(repr(card).encode()), _digest(repr(line).encode())))
-    _last_digests = made  # holding the articles keeps their ids from being reused
-    return {a.source: made[id(a)][3] for a in site.articles}
+    def __init__(self) -> None:
+        self._trusted: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
+        self._earlier: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
+        self._views: Views | None = None
+
+    def start(self, site: Site, views: Views, same_lineage: bool) -> None:
+        self._views = views
+        if not same_lineage:
+            self._earlier, self._trusted = self._trusted, {}
+        elif len(self._trusted) > len(site.articles) + 1000:  # articles saved over and over, each a new object
+            self._trusted = {id(a): self._trusted[id(a)] for a in site.articles if id(a) in self._trusted}
+
+    def finish(self) -> None:
+        self._views = None  # the build's views and bodies are not kept past planning
+
+    def of(self, a: Article) -> tuple[bytes, bytes]:
+        entry = self._trusted.get(id(a))
+        if entry is not None and entry[0] is a:
+            return entry[3]
+        assert self._views is not None
+        summary, marked = a.summary or self._views.bodies.raw(a.source).summary, self._views.marked(a.source)
+        entry = self._earlier.get(id(a))
+        if entry is None or entry[0] is not a or entry[1] != summary or entry[2] != marked:
+            line = (a.title, a.slug, a.date, marked)
+            card = (*line[:3], summary, a.kind, a.scenarios, a.region, marked)
+            entry = (a, summary, marked, (_digest(repr(card).encode()), _digest(repr(line).encode())))
+        self._trusted[id(a)] = entry
+        return entry[3]
 
 
 def _pager_key(pager: Pager, card_key: Callable[[Article], Any]) -> tuple[Any, ...]:
@@ -145,25 +203,34 @@ def _page_context(page, views: Views) -> dict[str, Any]:
     }
 
 
-def _taxonomy_plans(site: Site, views: Views, card_key: Callable[[Article], Any]) -> Iterator[PagePlan]:
+def _taxonomy_plans(
+    site: Site, views: Views, card_key: Callable[[Article], Any],
+    kept: Callable[[object, object], PagePlan | None], keep: Callable[[object, object, PagePlan], PagePlan],
+) -> Iterator[PagePlan]:
     for kind, terms in site.taxonomies.items():
         name = views.taxonomy_name(kind)
         index_key = ("taxonomy", kind, tuple((t.name, len(t.articles)) for t in terms))
-        yield PagePlan(urls.taxonomy(kind), "taxonomy.html", index_key, lambda k=kind, n=name, ts=terms: {
+        yield PagePlan(urls.taxonomy(kind), "taxonomy.html", index_key, lambda v, k=kind, n=name, ts=terms: {
             "taxonomy": {"kind": k, "name": n, "terms": [
-                {"name": t.name, "url": views.url(t.route.path), "count": len(t.articles)} for t in ts]},
-            "page": {"kind": "taxonomy", "title": n, "jsonld": [_trail(views, (n, urls.taxonomy(k).path))]},
+                {"name": t.name, "url": v.url(t.route.path), "count": len(t.articles)} for t in ts]},
+            "page": {"kind": "taxonomy", "title": n, "jsonld": [_trail(v, (n, urls.taxonomy(k).path))]},
         })
         for term in terms:
+            # A term's page shows its name and size (front matter, the same within a lineage), not
+            # its articles: those on the page are the pager's. A saved body leaves its other pages be.
+            shown = (term.name, len(term.articles), term.route.path)
             for pager in site.term_pagers[(kind, term.slug)]:
-                key = ("term", kind, term.name, len(term.articles), _pager_key(pager, card_key))
-                yield PagePlan(pager.route, "term.html", key, lambda k=kind, n=name, t=term, p=pager: {
-                    "taxonomy": {"kind": k, "name": n, "url": views.url(urls.taxonomy(k).path)},
-                    "term": {"name": t.name, "count": len(t.articles)},
-                    "pager": _pager(p, views),
-                    "page": {"kind": "term", "title": f"{n}：{t.name}", "jsonld": [
-                        _trail(views, (n, urls.taxonomy(k).path), (t.name, t.route.path))]},
-                })
+                plan = kept(pager, kind)
+                if plan is None:
+                    key = ("term", kind, term.name, len(term.articles), _pager_key(pager, card_key))
+                    plan = keep(pager, kind, PagePlan(pager.route, "term.html", key, lambda v, k=kind, n=name, t=shown, p=pager: {
+                        "taxonomy": {"kind": k, "name": n, "url": v.url(urls.taxonomy(k).path)},
+                        "term": {"name": t[0], "count": t[1]},
+                        "pager": _pager(p, v),
+                        "page": {"kind": "term", "title": f"{n}：{t[0]}", "jsonld": [
+                            _trail(v, (n, urls.taxonomy(k).path), (t[0], t[2]))]},
+                    }))
+                yield plan
 
 
 def _pager(pager: Pager, views: Views) -> dict[str, Any]:
@@ -210,9 +277,9 @@ def _search_plan(site: Site, views: Views) -> PagePlan:
         "kind": [*KIND_LABELS.values(), *SEARCH_KINDS],
     }
     key = ("search", tuple((name, tuple(values)) for name, values in choices.items()))
-    return PagePlan(urls.search(), "search.html", key, lambda: {
+    return PagePlan(urls.search(), "search.html", key, lambda v: {
         "choices": choices,
-        "page": {"kind": "search", "title": "站内搜索", "jsonld": [_trail(views, ("站内搜索", urls.search().path))]},
+        "page": {"kind": "search", "title": "站内搜索", "jsonld": [_trail(v, ("站内搜索", urls.search().path))]},
     })
 
 

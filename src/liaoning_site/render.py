@@ -25,7 +25,7 @@ from .mediacache import MediaCache
 from .sharecard import draw_share_cards
 from .model import Site
 from .outputs import OutputFile, Spooled, spool
-from .plans import PagePlan, plan_pages
+from .plans import PagePlan, PlanMemo, plan_pages
 from .pool import in_worker, map_forked
 from .progress import QUIET, Progress
 from .icons import render_icons
@@ -54,6 +54,7 @@ class RenderCache:
     # The Jinja2 environment and the templates' digest it was made for: `serve` compiles each
     # template once, not on every save.
     environment: tuple[str, jinja2.Environment] | None = None
+    plans: PlanMemo | None = None  # kept by `serve` only, which plans only the pages of saved documents again
     stats: RenderStats = field(default_factory=RenderStats)
 
 
@@ -176,7 +177,7 @@ def render_site(
     templates = templates_digest(site.config.template_dirs)
     common_key = (site_key(site, templates), cards.key)  # every page may show the site's share card
     # Keys stay tuples: comparing them is cheaper than hashing them, and they pickle as they are.
-    plans = [(plan, (common_key, plan.template, plan.key)) for plan in plan_pages(site, views)]
+    plans = [(plan, (common_key, plan.template, plan.key)) for plan in plan_pages(site, views, cache.plans)]
     stale = [plan for plan, key in plans if cache.pages.get(plan.route.output, ((),))[0] != key]
     progress.stage(tr(f"rendering {len(stale)} of {len(plans)} pages", f"生成 {len(plans)} 个页面中的 {len(stale)} 个"))
     if cache.environment is None or cache.environment[0] != repr(site.config.template_dirs) + templates:
@@ -222,7 +223,7 @@ def render_site(
 
 def _render_page(env: jinja2.Environment, plan: PagePlan, views: Views, diagnostics: Diagnostics) -> str | None:
     route = plan.route
-    context = {**views.common(route.path), **plan.context(), "url": views.url, "asset": views.asset}
+    context = {**views.common(route.path), **plan.context(views), "url": views.url, "asset": views.asset}
     # Every key templates may test is present, so StrictUndefined only catches real typos.
     context["page"] = {
         "title": None,

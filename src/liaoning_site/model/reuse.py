@@ -58,14 +58,17 @@ def reuse_model(
     if now < site.now or (site.next_change is not None and now >= site.next_change):
         return None
     swap: dict[int, Any] = {}
+    kept: list[tuple[Any, ...]] = []  # the documents as the reused model holds them
     for old_docs, new_docs in ((last.scenarios, content.scenarios), (last.articles, content.articles), (last.pages, content.pages)):
         if len(old_docs) != len(new_docs):
             return None
         for old, new in zip(old_docs, new_docs):
-            if old is not new:
+            # Scenarios and pages are checked again on every save: equal ones keep their old objects.
+            if old is not new and old != new:
                 if not _same_front_matter(old, new):
                     return None
                 swap[id(old)] = new
+        kept.append(tuple(swap.get(id(old), old) for old in old_docs) if swap else old_docs)
     config = inputs[0]
     links = site.links
     if swap:
@@ -84,7 +87,7 @@ def reuse_model(
     for found in cache.removals.values():
         diagnostics.extend(found)
     reused = _swapped(site, swap, links, now) if swap else replace(site, now=now)
-    cache.content, cache.site = content, reused
+    cache.content, cache.site = Content(*kept), reused
     return reused
 
 

@@ -7,7 +7,7 @@ could make two outputs collide or a link dangle is found here, before anything i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from ..campaign import Campaign
@@ -60,6 +60,9 @@ class Site:
     asset_paths: dict[str, str]  # static file as named under static/ -> where it is published
     unpublished: frozenset[str]  # sources shown only because drafts/future are included
     next_change: dt.datetime | None  # when an article's date or expiry next changes what is published
+    # Made anew with each model, kept by a model reused from it (reuse.py): within one lineage, the
+    # same objects mean the same front matter, files and settings.
+    lineage: object = field(default_factory=object, compare=False)
 
     @property
     def latest(self) -> tuple[Article, ...]:

@@ -18,6 +18,7 @@ from ..cache import media_folder
 from ..diagnostics import BuildFailed, Diagnostic, Diagnostics
 from ..heap import pause, settle
 from ..model.reuse import ModelCache
+from ..plans import PlanMemo
 from ..outputs import OutputFile
 from ..search import PREFIX as SEARCH_PREFIX, SearchCache, index_site
 from .watch import Change
@@ -148,6 +149,7 @@ class Preview:
     def _fresh_caches(self) -> BuildCaches:
         """Empty caches, but image variants and share cards are shared with `build` (they are made slowly)."""
         caches = BuildCaches(model=ModelCache())
+        caches.render.plans = PlanMemo()
         if self.options.cache:
             caches.render.media.folder = media_folder(self.options.source)
         return caches

@@ -158,7 +158,7 @@ def test_answers_kept_between_rebuilds_follow_tags_and_dates(site: Path) -> None
         kept = prepare_site(options, Diagnostics())
         kept_map = sitemap.render_sitemap(kept).data
         model._last_related[:] = [None, {}]
-        sitemap._last[:] = [None, b""]
+        sitemap._last[:] = [None, b"", None]
         fresh = prepare_site(options, Diagnostics())
         return kept, kept_map, fresh, sitemap.render_sitemap(fresh).data
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 from typing import Iterable
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
@@ -24,9 +25,9 @@ _SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
 
 
 def render_feeds(site: Site, bodies: dict[str, RenderedBody]) -> list[OutputFile]:
-    feeds = [(urls.feed(), site.config.title, site.articles)]
+    feeds = [(urls.feed(), site.config.title, site.articles[:FEED_SIZE])]
     for scenario in site.scenarios:
-        members = tuple(a for a in site.articles if scenario.slug in a.scenarios)
+        members = tuple(islice((a for a in site.articles if scenario.slug in a.scenarios), FEED_SIZE))
         feeds.append((urls.scenario_feed(scenario.slug), f"{scenario.title} · {site.config.title}", members))
     return [OutputFile(route.output, atom_feed(site, bodies, route.path, title, items).encode("utf-8")) for route, title, items in feeds]
 

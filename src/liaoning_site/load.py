@@ -78,7 +78,8 @@ def load_sources(config: SiteConfig, diagnostics: Diagnostics, cache: LoadCache 
         for path, rel, stamp in _markdown_files(root / "content" / folder, root, recursive):
             entry = _load_cached(path, rel, kind, root, stamp, cache)
             seen[rel] = entry
-            diagnostics.extend(entry[2])
+            if entry[2]:
+                diagnostics.extend(entry[2])
             if entry[1] is not None:
                 docs.append(entry[1])
     if cache is not None:

@@ -110,7 +110,8 @@ def render_bodies(site: Site, cache: RenderCache, jobs: int = 1, images: Images 
     documents = (*site.scenarios, *site.articles, *site.pages)
     # The file digest covers the body; a front-matter-only edit converts one body again, cheaply.
     policy = site.config.html
-    keys = [MARKDOWN_VERSION + policy.fingerprint + doc.digest for doc in documents]
+    prefix = MARKDOWN_VERSION + policy.fingerprint
+    keys = [prefix + doc.digest for doc in documents]
     missing = {key: doc.body for key, doc in zip(keys, documents) if key not in cache.bodies}
     renderers: list[MarkdownRenderer] = []  # one per process, made on first use
 

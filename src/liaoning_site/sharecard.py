@@ -88,6 +88,11 @@ def draw_share_cards(site: Site, cache: MediaCache, diagnostics: Diagnostics, jo
             f"请安装字体（Debian：apt-get install fonts-noto-cjk），或用环境变量 {FONT_ENV} 指定字体文件",
         ))
         return ShareCards({}, None, (), "")
+    # Within a lineage (model/reuse.py) titles, routes, theme and site name are the same: so are the cards.
+    last = _last_cards.get("cards")
+    if last is not None and last[0] is site.lineage and last[1] is cache and last[2] == font.identity:
+        cache.used.update(last[3])
+        return last[4]
     theme, name = site.campaign.theme, site.config.title
     # source -> (title, folder of its card); the site's card has no source and sits at the top.
     wanted = {article.source: (article.title, site.routes[article.source].path) for article in site.articles}
@@ -107,7 +112,12 @@ def draw_share_cards(site: Site, cache: MediaCache, diagnostics: Diagnostics, jo
     outputs = {source: f"{folder}share.{keys[source][:10]}.png" for source, (_, folder) in wanted.items()}
     files = tuple(OutputFile(outputs[source], entries[keys[source]].files["card.png"]) for source in wanted)
     site_card = outputs.pop(_SITE)
-    return ShareCards(outputs, site_card, files, make_key(font.identity, site_card))
+    cards = ShareCards(outputs, site_card, files, make_key(font.identity, site_card))
+    _last_cards["cards"] = (site.lineage, cache, font.identity, list(keys.values()), cards)
+    return cards
+
+
+_last_cards: dict[str, tuple[object, MediaCache, str, list[str], ShareCards]] = {}  # `serve`'s last save
 
 
 @lru_cache(maxsize=1 << 16)  # `serve` asks again for every article's card on every save

@@ -35,15 +35,19 @@ def sitemap_entries(site: Site) -> Iterator[tuple[str, str]]:
 
 def render_sitemap(site: Site) -> OutputFile:
     """With the Traditional mirror, each page is listed in both scripts, each naming the other."""
-    base = site.config.base_url
-    mirrored = site.config.traditional is not None
-    entries = (base, mirrored, tuple(sitemap_entries(site)))
-    if _last[0] != entries:  # `serve` saves seldom change the list of pages or their dates
-        _last[:] = [entries, _sitemap(*entries)]
+    # Within a lineage (model/reuse.py) pages and dates are the same: only the time may differ,
+    # which the sitemap shows when there is no article.
+    if _last[2] is not site.lineage or not site.articles:
+        base = site.config.base_url
+        mirrored = site.config.traditional is not None
+        entries = (base, mirrored, tuple(sitemap_entries(site)))
+        if _last[0] != entries:  # `serve` saves seldom change the list of pages or their dates
+            _last[:2] = [entries, _sitemap(*entries)]
+        _last[2] = site.lineage
     return OutputFile(urls.sitemap().output, _last[1])
 
 
-_last: list = [None, b""]
+_last: list = [None, b"", None]  # entries, the sitemap, the lineage it was made for
 
 
 def _sitemap(base: str, mirrored: bool, entries: tuple[tuple[str, str], ...]) -> bytes:

@@ -144,7 +144,8 @@ def validate_content(
             local = Diagnostics()
             cache.entries[key] = (validate_article(doc, known, lines, config, local), local.items)
         entries[key] = article, found = cache.entries[key]
-        diagnostics.extend(found)
+        if found:
+            diagnostics.extend(found)
         if article is not None:
             articles.append(article)
     cache.entries = entries

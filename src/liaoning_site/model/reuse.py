@@ -34,9 +34,11 @@ class ModelCache:
     site: Any = None  # the Site made from them
     outputs: frozenset[str] = frozenset()  # every output file the model claimed
     removals: dict[str, list[Diagnostic]] = field(default_factory=dict)  # source -> HTML dropped from its body
+    holders: dict[str, list[tuple[str, Any]]] | None = None  # see `holders_of`: made on the first reuse
 
     def remember(self, inputs: tuple[Any, ...], content: Content, site: Any, outputs: frozenset[str], removals: dict[str, list[Diagnostic]]) -> None:
         self.inputs, self.content, self.site, self.outputs, self.removals = inputs, content, site, outputs, removals
+        self.holders = None
 
     def forget(self) -> None:
         self.site = self.content = None
@@ -86,7 +88,9 @@ def reuse_model(
         links = {**links, **new_links}
     for found in cache.removals.values():
         diagnostics.extend(found)
-    reused = _swapped(site, swap, links, now) if swap else replace(site, now=now)
+    if swap and cache.holders is None:
+        cache.holders = holders_of(site)  # once per model made anew: positions stay while it is reused
+    reused = _swapped(site, swap, links, now, cache.holders or {}) if swap else replace(site, now=now)
     cache.content, cache.site = Content(*kept), reused
     return reused
 
@@ -97,25 +101,40 @@ def _same_front_matter(old: Any, new: Any) -> bool:
     )
 
 
-def _swapped(site: Any, swap: dict[int, Any], links: dict[str, dict[str, str]], now: dt.datetime) -> Any:
+def _swapped(site: Any, swap: dict[int, Any], links: dict[str, dict[str, str]], now: dt.datetime, holders: dict[str, list[tuple[str, Any]]]) -> Any:
     changed = swap.keys()
 
     def new(items: tuple) -> tuple:
         return items if changed.isdisjoint(map(id, items)) else tuple(swap.get(id(item), item) for item in items)
 
-    # Pagers and terms that hold none of the changed documents stay the very same objects.
-    def pagers(all_pagers: dict[Any, tuple]) -> dict[Any, tuple]:
-        return {key: tuple(p if (items := new(p.items)) is p.items else replace(p, items=items) for p in group) for key, group in all_pagers.items()}
+    # Only the pagers, terms and related lists that hold a changed document are made again (found
+    # through `holders`); all others stay the very same objects, which is what `plans` relies on.
+    lists = {name: dict(getattr(site, name)) for name in ("scenario_pagers", "term_pagers", "taxonomies", "related")}
+    for source in {doc.source for doc in swap.values()}:
+        for name, key in holders.get(source, ()):
+            group = lists[name][key]
+            if name == "related":
+                lists[name][key] = new(group)
+            elif name == "taxonomies":
+                lists[name][key] = tuple(t if (a := new(t.articles)) is t.articles else replace(t, articles=a) for t in group)
+            else:
+                lists[name][key] = tuple(p if (items := new(p.items)) is p.items else replace(p, items=items) for p in group)
+    return replace(site, now=now, scenarios=new(site.scenarios), articles=new(site.articles), pages=new(site.pages), links=links, **lists)
 
-    return replace(
-        site,
-        now=now,
-        scenarios=new(site.scenarios),
-        articles=new(site.articles),
-        pages=new(site.pages),
-        scenario_pagers=pagers(site.scenario_pagers),
-        taxonomies={kind: tuple(t if (a := new(t.articles)) is t.articles else replace(t, articles=a) for t in terms) for kind, terms in site.taxonomies.items()},
-        term_pagers=pagers(site.term_pagers),
-        related={source: new(related) for source, related in site.related.items()},
-        links=links,
-    )
+
+def holders_of(site: Any) -> dict[str, list[tuple[str, Any]]]:
+    """Source -> the lists of the model holding that document: (field of `Site`, key in it)."""
+    found: dict[str, dict[tuple[str, Any], None]] = {}
+    for name in ("scenario_pagers", "term_pagers"):
+        for key, group in getattr(site, name).items():
+            for pager in group:
+                for item in pager.items:
+                    found.setdefault(item.source, {})[(name, key)] = None
+    for kind, terms in site.taxonomies.items():
+        for term in terms:
+            for item in term.articles:
+                found.setdefault(item.source, {})[("taxonomies", kind)] = None
+    for source, related in site.related.items():
+        for item in related:
+            found.setdefault(item.source, {})[("related", source)] = None
+    return {source: list(where) for source, where in found.items()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,13 +58,22 @@ class LoadCache:
 
     A file counts as unchanged while its size, mtime and inode are; the watcher also
     `forget`s every path it saw change, in case two saves fall within one mtime tick.
+
+    The watcher's paths also spare walking the folders again: while every save since the last
+    listing was to a file already listed, the list of files is the same, and only the saved files
+    are looked at (as Hugo's and Zola's servers trust their file events).
     """
 
     entries: dict[str, tuple[tuple[int, int, int], RawDoc | None, list[Diagnostic]]] = field(default_factory=dict)
+    listing: dict[str, dict[str, tuple[str, str, tuple[int, int, int]]]] = field(default_factory=dict)  # folder -> rel -> file
+    saved: set[str] | None = None  # paths saved since the last listing, as the watcher saw them; None: not known
+    watched: bool = False  # a watcher `forget`s every saved path (`serve`): listings may be kept
 
     def forget(self, rels: set[str]) -> None:
         for rel in rels:
             self.entries.pop(rel, None)
+        if self.saved is not None:
+            self.saved |= rels
 
 
 def load_sources(config: SiteConfig, diagnostics: Diagnostics, cache: LoadCache | None = None) -> Sources:
@@ -75,7 +85,7 @@ def load_sources(config: SiteConfig, diagnostics: Diagnostics, cache: LoadCache 
     for folder, kind, recursive in COLLECTIONS:
         if not recursive:
             _warn_nested(root / "content" / folder, root, diagnostics)
-        for path, rel, stamp in _markdown_files(root / "content" / folder, root, recursive):
+        for path, rel, stamp in _listed(root / "content" / folder, root, recursive, cache):
             entry = _load_cached(path, rel, kind, root, stamp, cache)
             seen[rel] = entry
             if entry[2]:
@@ -83,7 +93,7 @@ def load_sources(config: SiteConfig, diagnostics: Diagnostics, cache: LoadCache 
             if entry[1] is not None:
                 docs.append(entry[1])
     if cache is not None:
-        cache.entries = seen
+        cache.entries, cache.saved = seen, set() if cache.watched else None
     return Sources(campaign, tuple(docs), tuple(_static_files(config, diagnostics)))
 
 
@@ -141,6 +151,34 @@ def parse_document(text: str, rel: str, kind: str, path: Path, diagnostics: Diag
 def _load_campaign(root: Path, diagnostics: Diagnostics) -> LocatedYaml | None:
     text = read_text(root / CAMPAIGN_FILE, CAMPAIGN_FILE, diagnostics)
     return None if text is None else parse_yaml(text, CAMPAIGN_FILE, diagnostics)
+
+
+def _listed(folder: Path, root: Path, recursive: bool, cache: LoadCache | None) -> list[tuple[str, str, tuple[int, int, int]]]:
+    """The folder's Markdown files: as listed last time with the saved ones looked at again, if
+    every save was to a listed file that is still a file; else walked anew."""
+    prefix = folder.relative_to(root).as_posix() + "/"
+    last = cache.listing.get(prefix) if cache is not None and cache.saved is not None else None
+    if last is not None:
+        assert cache is not None and cache.saved is not None
+        saved = [rel for rel in cache.saved if rel.startswith(prefix)]
+        if all(rel in last for rel in saved):
+            try:
+                again = {rel: (last[rel][0], rel, _stamp(os.stat(last[rel][0]))) for rel in saved}
+            except OSError:
+                again = None
+            if again is not None:
+                last.update(again)
+                return list(last.values())
+    files = _markdown_files(folder, root, recursive)
+    if cache is not None:
+        cache.listing[prefix] = {file[1]: file for file in files}
+    return files
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int]:
+    if not stat.S_ISREG(st.st_mode):
+        raise OSError("not a file")
+    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def _markdown_files(folder: Path, root: Path, recursive: bool) -> list[tuple[str, str, tuple[int, int, int]]]:

@@ -212,3 +212,38 @@ def test_pages_in_sub_folders_are_reported_not_dropped_silently(make_site, run_c
     site = make_site({"content/pages/old/page.md": "---\ntitle: 旧页面\n---\n正文\n"})
     code, _, err = run_cli("check", "--source", site)
     assert "content/pages/old/page.md:1:1: warning: ignored: files in sub-folders of content/pages/ are not read; move it up one level" in err
+
+
+def test_a_watched_cache_walks_the_folders_only_when_a_save_was_not_to_a_listed_file(tmp_path: Path, monkeypatch) -> None:
+    from liaoning_site import load as load_module
+    from liaoning_site.load import LoadCache
+
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    (tmp_path / "content" / "campaign.yml").write_text("name: 活动\n", encoding="utf-8")
+    for name in ("a", "b"):
+        (articles / f"{name}.md").write_text(ARTICLE.replace("正文", f"{name}的正文"), encoding="utf-8")
+    walks: list[str] = []
+    walk = load_module._markdown_files
+    monkeypatch.setattr(load_module, "_markdown_files", lambda folder, *rest: walks.append(folder.name) or walk(folder, *rest))
+    config, cache = config_for(tmp_path), LoadCache(watched=True)
+
+    def bodies() -> dict[str, str]:
+        return {d.rel: d.body.strip() for d in load_sources(config, Diagnostics(), cache).docs}
+
+    assert bodies() == {"content/articles/a.md": "a的正文。", "content/articles/b.md": "b的正文。"}
+    assert walks.count("articles") == 1
+    (articles / "a.md").write_text(ARTICLE.replace("正文", "改过的正文"), encoding="utf-8")
+    cache.forget({"content/articles/a.md"})
+    assert bodies()["content/articles/a.md"] == "改过的正文。"
+    assert walks.count("articles") == 1  # a listed file was saved: the listing stands
+    (articles / "c.md").write_text(ARTICLE, encoding="utf-8")
+    (articles / "b.md").unlink()
+    cache.forget({"content/articles/c.md", "content/articles/b.md"})
+    assert sorted(bodies()) == ["content/articles/a.md", "content/articles/c.md"]
+    assert walks.count("articles") == 2
+    # Without a watcher, every load walks: nothing tells it what changed.
+    unwatched = LoadCache()
+    load_sources(config, Diagnostics(), unwatched)
+    load_sources(config, Diagnostics(), unwatched)
+    assert walks.count("articles") == 4

@@ -149,7 +149,7 @@ class Preview:
     def _fresh_caches(self) -> BuildCaches:
         """Empty caches, but image variants and share cards are shared with `build` (they are made slowly)."""
         caches = BuildCaches(model=ModelCache())
-        caches.render.plans = PlanMemo()
+        caches.load.watched, caches.render.plans = True, PlanMemo()
         if self.options.cache:
             caches.render.media.folder = media_folder(self.options.source)
         return caches

@@ -2,8 +2,8 @@
 
 Routes, lists, pagination and related articles are made from front matter and from which files
 exist, never from a body. When only bodies changed (what an editor does while writing), the last
-model is reused with the new documents put in the old ones' places: at 10,000 articles that is a
-few milliseconds, where making the model takes a fifth of a second. What a body does decide (its
+model is reused with the new documents put in the old ones' places: at 10,000 articles that takes
+some 15 ms, where making the model takes a fifth of a second. What a body does decide (its
 links, the files it brings in, the HTML the sanitiser drops from it) is worked out again for the
 changed documents. Anything else, or anything in doubt, makes the model anew.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..campaign import Campaign
 from ..config import SiteConfig
@@ -20,6 +20,9 @@ from ..diagnostics import Diagnostic, Diagnostics
 from ..load import StaticFile
 from ..validate import Content
 from .linkcheck import check_links, check_site_paths
+
+if TYPE_CHECKING:  # site.py imports this module
+    from .site import Site
 
 # Fields a body edit changes; every other field of a document is front matter or its place.
 BODY_FIELDS = frozenset({"body_utf8", "digest", "references"})
@@ -31,12 +34,12 @@ class ModelCache:
 
     inputs: tuple[Any, ...] = ()  # config, campaign, static files, publishing
     content: Content | None = None
-    site: Any = None  # the Site made from them
+    site: Site | None = None  # the model made from them (or reused since)
     outputs: frozenset[str] = frozenset()  # every output file the model claimed
     removals: dict[str, list[Diagnostic]] = field(default_factory=dict)  # source -> HTML dropped from its body
     holders: dict[str, list[tuple[str, Any]]] | None = None  # see `holders_of`: made on the first reuse
 
-    def remember(self, inputs: tuple[Any, ...], content: Content, site: Any, outputs: frozenset[str], removals: dict[str, list[Diagnostic]]) -> None:
+    def remember(self, inputs: tuple[Any, ...], content: Content, site: Site, outputs: frozenset[str], removals: dict[str, list[Diagnostic]]) -> None:
         self.inputs, self.content, self.site, self.outputs, self.removals = inputs, content, site, outputs, removals
         self.holders = None
 
@@ -51,7 +54,7 @@ def reuse_model(
     now: dt.datetime,
     diagnostics: Diagnostics,
     removals: Callable[[Any, SiteConfig], list[Diagnostic]],
-) -> Any:
+) -> Site | None:
     """The last Site with `content`'s documents in it, or None if the model must be made anew."""
     site, last = cache.site, cache.content
     if site is None or last is None or cache.inputs != inputs:
@@ -101,7 +104,7 @@ def _same_front_matter(old: Any, new: Any) -> bool:
     )
 
 
-def _swapped(site: Any, swap: dict[int, Any], links: dict[str, dict[str, str]], now: dt.datetime, holders: dict[str, list[tuple[str, Any]]]) -> Any:
+def _swapped(site: Site, swap: dict[int, Any], links: dict[str, dict[str, str]], now: dt.datetime, holders: dict[str, list[tuple[str, Any]]]) -> Site:
     changed = swap.keys()
 
     def new(items: tuple) -> tuple:
@@ -122,7 +125,7 @@ def _swapped(site: Any, swap: dict[int, Any], links: dict[str, dict[str, str]], 
     return replace(site, now=now, scenarios=new(site.scenarios), articles=new(site.articles), pages=new(site.pages), links=links, **lists)
 
 
-def holders_of(site: Any) -> dict[str, list[tuple[str, Any]]]:
+def holders_of(site: Site) -> dict[str, list[tuple[str, Any]]]:
     """Source -> the lists of the model holding that document: (field of `Site`, key in it)."""
     found: dict[str, dict[tuple[str, Any], None]] = {}
     for name in ("scenario_pagers", "term_pagers"):

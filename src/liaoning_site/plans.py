@@ -71,9 +71,10 @@ def plan_pages(site: Site, views: Views, memo: PlanMemo | None = None) -> Iterat
     # cache reads, compares and writes every page's key.
     digests = memo.digests
     digests.start(site, views, same_lineage)
+    cards = digests.cards  # every article's, after `start`; a saved one's is made on first use
 
-    def card_key(article: Article) -> bytes:
-        return digests.of(article)[0]
+    def card_key(article: Article) -> bytes:  # called ~100,000 times at 10,000 articles
+        return cards.get(id(article)) or digests.of(article)[0]
 
     def links_key(source: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
         # Links in the order they appear (already stable), and the hashes of the images shown:
@@ -103,7 +104,7 @@ def plan_pages(site: Site, views: Views, memo: PlanMemo | None = None) -> Iterat
     yield from _taxonomy_plans(site, views, card_key, kept, keep)
     # Lines in the archive and figures show front matter only: within a lineage, their keys stay.
     if "archive.html" not in memo.lists:
-        memo.lists["archive.html"] = ("archive", _digest(b"".join(digests.of(a)[1] for a in site.articles)))
+        memo.lists["archive.html"] = ("archive", _digest(b"".join([digests.of(a)[1] for a in site.articles])))
     yield PagePlan(urls.archive(), "archive.html", memo.lists["archive.html"], lambda v: {
         "years": _archive(site, v),
         "page": {"kind": "archive", "title": "活动归档", "jsonld": [_trail(v, ("活动归档", urls.archive().path))]},
@@ -128,29 +129,34 @@ def _digest(data: bytes) -> bytes:
 class ArticleDigests:
     """Digests of what an article's card shows and what its line in the archive shows, made on first use.
 
-    Kept by article object (which holds its id): within a lineage the same object has the same
-    digests. Those of the previous lineage are used again once its summary and banner are compared:
-    most articles are the very objects that were planned before a front-matter save.
+    Kept by article object (an entry holds its article, so no other object can have that id):
+    within a lineage the same object has the same digests. Those of the previous lineage are used
+    again once its summary and banner are compared: most articles are the very objects that were
+    planned before a front-matter save.
     """
 
     def __init__(self) -> None:
         self._trusted: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
         self._earlier: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
+        self.cards: dict[int, bytes] = {}  # id -> card digest, of the trusted entries
         self._views: Views | None = None
 
     def start(self, site: Site, views: Views, same_lineage: bool) -> None:
         self._views = views
         if not same_lineage:
-            self._earlier, self._trusted = self._trusted, {}
+            self._earlier, self._trusted, self.cards = self._trusted, {}, {}
+            for article in site.articles:  # all of them are asked for: one pass, with no call per lookup
+                self.of(article)
         elif len(self._trusted) > len(site.articles) + 1000:  # articles saved over and over, each a new object
             self._trusted = {id(a): self._trusted[id(a)] for a in site.articles if id(a) in self._trusted}
+            self.cards = {i: entry[3][0] for i, entry in self._trusted.items()}
 
     def finish(self) -> None:
         self._views = None  # the build's views and bodies are not kept past planning
 
     def of(self, a: Article) -> tuple[bytes, bytes]:
         entry = self._trusted.get(id(a))
-        if entry is not None and entry[0] is a:
+        if entry is not None:
             return entry[3]
         assert self._views is not None
         summary, marked = a.summary or self._views.bodies.raw(a.source).summary, self._views.marked(a.source)
@@ -159,7 +165,7 @@ class ArticleDigests:
             line = (a.title, a.slug, a.date, marked)
             card = (*line[:3], summary, a.kind, a.scenarios, a.region, marked)
             entry = (a, summary, marked, (_digest(repr(card).encode()), _digest(repr(line).encode())))
-        self._trusted[id(a)] = entry
+        self._trusted[id(a)], self.cards[id(a)] = entry, entry[3][0]
         return entry[3]
 
 

@@ -204,8 +204,7 @@ def _markdown_files(folder: Path, root: Path, recursive: bool) -> list[tuple[str
                     pending.append(entry.path)
             elif entry.name.endswith(".md") and entry.is_file():
                 try:
-                    st = entry.stat()
-                    stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+                    stamp = _stamp(entry.stat())
                 except OSError:
                     stamp = (0, 0, 0)
                 found.append((entry.path, base + entry.path[prefix:].replace(os.sep, "/"), stamp))

@@ -36,13 +36,60 @@ class PagePlan:
     context: Callable[[Views], dict[str, Any]]
 
 
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class ArticleDigests:
+    """Digests of what an article's card shows and what its line in the archive shows, made on first use.
+
+    Kept by article object (an entry holds its article, so no other object can have that id):
+    within a lineage the same object has the same digests. Those of the previous lineage are used
+    again once its summary and banner are compared: most articles are the very objects that were
+    planned before a front-matter save.
+    """
+
+    def __init__(self) -> None:
+        self._trusted: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
+        self._earlier: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
+        self.cards: dict[int, bytes] = {}  # id -> card digest, of the trusted entries
+        self._views: Views | None = None
+
+    def start(self, site: Site, views: Views, same_lineage: bool) -> None:
+        self._views = views
+        if not same_lineage:
+            self._earlier, self._trusted, self.cards = self._trusted, {}, {}
+            for article in site.articles:  # all of them are asked for: one pass, with no call per lookup
+                self.of(article)
+        elif len(self._trusted) > len(site.articles) + 1000:  # articles saved over and over, each a new object
+            self._trusted = {id(a): self._trusted[id(a)] for a in site.articles if id(a) in self._trusted}
+            self.cards = {i: entry[3][0] for i, entry in self._trusted.items()}
+
+    def finish(self) -> None:
+        self._views = None  # the build's views and bodies are not kept past planning
+
+    def of(self, a: Article) -> tuple[bytes, bytes]:
+        entry = self._trusted.get(id(a))
+        if entry is not None:
+            return entry[3]
+        assert self._views is not None
+        summary, marked = a.summary or self._views.bodies.raw(a.source).summary, self._views.marked(a.source)
+        entry = self._earlier.get(id(a))
+        if entry is None or entry[0] is not a or entry[1] != summary or entry[2] != marked:
+            line = (a.title, a.slug, a.date, marked)
+            card = (*line[:3], summary, a.kind, a.scenarios, a.region, marked)
+            entry = (a, summary, marked, (_digest(repr(card).encode()), _digest(repr(line).encode())))
+        self._trusted[id(a)], self.cards[id(a)] = entry, entry[3][0]
+        return entry[3]
+
+
 @dataclass
 class PlanMemo:
     """The last build's plans, by the model object each page was made from (see above)."""
 
     lineage: object = None  # the model they were made for and the ones reused from it (`Site.lineage`)
     plans: dict[int, tuple[object, object, PagePlan]] = field(default_factory=dict)  # id -> (object, its companion, plan)
-    digests: "ArticleDigests" = field(default_factory=lambda: ArticleDigests())
+    digests: ArticleDigests = field(default_factory=ArticleDigests)
     lists: dict[str, Any] = field(default_factory=dict)  # keys of pages listing every article, by template
 
 
@@ -120,53 +167,6 @@ def plan_pages(site: Site, views: Views, memo: PlanMemo | None = None) -> Iterat
     yield PagePlan(urls.not_found(), "404.html", ("404",), lambda v: {"page": {"kind": "404", "title": "页面未找到"}})
     memo.plans = made
     digests.finish()
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-class ArticleDigests:
-    """Digests of what an article's card shows and what its line in the archive shows, made on first use.
-
-    Kept by article object (an entry holds its article, so no other object can have that id):
-    within a lineage the same object has the same digests. Those of the previous lineage are used
-    again once its summary and banner are compared: most articles are the very objects that were
-    planned before a front-matter save.
-    """
-
-    def __init__(self) -> None:
-        self._trusted: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
-        self._earlier: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
-        self.cards: dict[int, bytes] = {}  # id -> card digest, of the trusted entries
-        self._views: Views | None = None
-
-    def start(self, site: Site, views: Views, same_lineage: bool) -> None:
-        self._views = views
-        if not same_lineage:
-            self._earlier, self._trusted, self.cards = self._trusted, {}, {}
-            for article in site.articles:  # all of them are asked for: one pass, with no call per lookup
-                self.of(article)
-        elif len(self._trusted) > len(site.articles) + 1000:  # articles saved over and over, each a new object
-            self._trusted = {id(a): self._trusted[id(a)] for a in site.articles if id(a) in self._trusted}
-            self.cards = {i: entry[3][0] for i, entry in self._trusted.items()}
-
-    def finish(self) -> None:
-        self._views = None  # the build's views and bodies are not kept past planning
-
-    def of(self, a: Article) -> tuple[bytes, bytes]:
-        entry = self._trusted.get(id(a))
-        if entry is not None:
-            return entry[3]
-        assert self._views is not None
-        summary, marked = a.summary or self._views.bodies.raw(a.source).summary, self._views.marked(a.source)
-        entry = self._earlier.get(id(a))
-        if entry is None or entry[0] is not a or entry[1] != summary or entry[2] != marked:
-            line = (a.title, a.slug, a.date, marked)
-            card = (*line[:3], summary, a.kind, a.scenarios, a.region, marked)
-            entry = (a, summary, marked, (_digest(repr(card).encode()), _digest(repr(line).encode())))
-        self._trusted[id(a)], self.cards[id(a)] = entry, entry[3][0]
-        return entry[3]
 
 
 def _pager_key(pager: Pager, card_key: Callable[[Article], Any]) -> tuple[Any, ...]:

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 
 from liaoning_site.build import BuildOptions, prepare_site
+from liaoning_site.cache import BuildCaches
 from liaoning_site.diagnostics import BuildFailed, Diagnostics
 from liaoning_site.model import urls
+from liaoning_site.model.reuse import ModelCache
 from liaoning_site.model.pagination import paginate
 from liaoning_site.validate import SHANGHAI
 
@@ -132,15 +134,12 @@ def shape(of) -> dict:
 
 
 def test_a_body_edit_keeps_the_model_and_a_front_matter_edit_makes_it_anew(make_site) -> None:
-    from liaoning_site.cache import BuildCaches
-    from liaoning_site.model.reuse import ModelCache
-
     site = make_site({
         "content/articles/a.md": tagged("甲", "a", "农业", "甲的正文。"),
         "content/articles/b.md": tagged("乙", "b", "农业, 教育", "乙的正文。", "2025-06-11"),
         "content/articles/c.md": tagged("丙", "c", "教育", "丙的正文。", "2025-06-10"),
     })
-    caches = BuildCaches(model=ModelCache())
+    caches = BuildCaches(model=ModelCache())  # as `serve` keeps them
     first = kept_model(site, caches)
     (site / "content/articles/a.md").write_text(tagged("甲", "a", "农业", "甲改过的正文，链接到[乙](b.md)。"), encoding="utf-8")
     second = kept_model(site, caches)
@@ -157,14 +156,11 @@ def test_a_body_edit_keeps_the_model_and_a_front_matter_edit_makes_it_anew(make_
 
 
 def test_a_body_edit_still_reports_what_the_body_gets_wrong(make_site) -> None:
-    from liaoning_site.cache import BuildCaches
-    from liaoning_site.model.reuse import ModelCache
-
     site = make_site({
         "content/articles/a.md": tagged("甲", "a", "农业", "甲的正文。"),
         "content/articles/b.md": tagged("乙", "b", "农业", "乙的正文。"),
     })
-    caches = BuildCaches(model=ModelCache())
+    caches = BuildCaches(model=ModelCache())  # as `serve` keeps them
     kept_model(site, caches)
     a = site / "content/articles/a.md"
     a.write_text(tagged("甲", "a", "农业", "甲的正文。\n\n见[丁](d.md)和![](photo.png)。"), encoding="utf-8")
@@ -186,11 +182,8 @@ def test_a_body_edit_still_reports_what_the_body_gets_wrong(make_site) -> None:
 
 
 def test_a_kept_model_is_made_anew_once_an_article_date_has_passed(make_site) -> None:
-    from liaoning_site.cache import BuildCaches
-    from liaoning_site.model.reuse import ModelCache
-
     site = make_site({"content/articles/later.md": tagged("以后", "later", "农业", "正文。", "2025-06-21T08:00:00")})
-    caches = BuildCaches(model=ModelCache())
+    caches = BuildCaches(model=ModelCache())  # as `serve` keeps them
     before = dt.datetime(2025, 6, 20, tzinfo=SHANGHAI)
     assert "later" not in {a.slug for a in kept_model(site, caches, as_of=before).articles}
     (site / "content/articles/later.md").write_text(tagged("以后", "later", "农业", "改过的正文。", "2025-06-21T08:00:00"), encoding="utf-8")

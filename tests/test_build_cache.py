@@ -12,8 +12,8 @@ import sys
 import pytest
 from pathlib import Path
 
-from support import copy_site
-from liaoning_site import heap
+from support import copy_site, corpus_module
+from liaoning_site import heap, records
 from liaoning_site.build import BuildOptions, build
 from liaoning_site.cache import CACHE_DIR
 from liaoning_site.search import SearchError
@@ -130,6 +130,48 @@ def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
     build(BuildOptions(source=site, jobs=1))
     build(BuildOptions(source=site, output=tmp_path / "cold", cache=False, jobs=1))
     assert files_of(site / "_site") == files_of(tmp_path / "cold")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "left from an earlier build"])
+def test_a_damaged_or_mismatched_texts_file_is_not_trusted(tmp_path: Path, damage: str) -> None:
+    # Bodies are kept in a texts file beside each shard: cut short, or left from another build
+    # (one killed between putting the shard and its texts in place), it is never read as the body.
+    site = copy_site("full", tmp_path / "site")
+    build(BuildOptions(source=site, jobs=1))
+    texts = {p: p.read_bytes() for p in (site / CACHE_DIR).rglob("*.texts")}
+    assert len([data for data in texts.values() if len(data) > 16]) > 8
+    if damage == "truncated":
+        for path, data in texts.items():
+            path.write_bytes(data[:20])
+    else:
+        # As long as before: each text is where it was, with other words.
+        edit(site / "content" / "articles" / "2025" / "cases" / "case-10.md", "做法一：开展培训", "做法一：组织培训")
+        build(BuildOptions(source=site, jobs=1))
+        changed = [path for path, data in texts.items() if path.read_bytes() != data and len(data) == path.stat().st_size]
+        assert changed
+        for path in changed:
+            path.write_bytes(texts[path])
+        for path in (site / CACHE_DIR / "bodies").iterdir():
+            path.unlink()  # every body is converted again, from the stored documents
+    edit(site / "content" / "articles" / "2024" / "case-02.md", "第2号案例的第一段", "改过的")
+    build(BuildOptions(source=site, jobs=1))
+    build(BuildOptions(source=site, output=tmp_path / "cold", cache=False, jobs=1))
+    assert files_of(site / "_site") == files_of(tmp_path / "cold")
+
+
+def test_a_one_edit_build_reads_few_of_the_stored_bodies(tmp_path: Path, monkeypatch) -> None:
+    # At 10,000 articles the bodies and their HTML weigh 230 MB: a build reads those it shows again.
+    site = corpus_module().make_corpus(300, tmp_path / "site")
+    build(BuildOptions(source=site, jobs=1))
+    article = sorted((site / "content" / "articles").rglob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\n补充的一段文字。\n", encoding="utf-8")
+    made, read = [], set()
+    real_init, real_read = records.Stored.__init__, records.Stored.read
+    monkeypatch.setattr(records.Stored, "__init__", lambda self, *args: made.append(1) or real_init(self, *args))
+    monkeypatch.setattr(records.Stored, "read", lambda self: read.add(id(self)) or real_read(self))
+    build(BuildOptions(source=site, jobs=1))
+    assert len(made) > 3 * 300  # each article's front matter, body and HTML
+    assert 0 < len(read) < len(made) / 4  # the feeds' articles, the edited one's neighbours, scenarios and pages
 
 
 def test_hand_edited_output_is_not_trusted(tmp_path: Path) -> None:

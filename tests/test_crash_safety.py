@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import importlib.util
 import io
 import os
 import pathlib
@@ -33,8 +32,8 @@ import pytest
 import liaoning_site.write as write_module
 from liaoning_site.cli import main
 from liaoning_site.write import recover_interrupted
+from support import corpus_module
 
-ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "CI": "true"}
 
 Snapshot = dict[str, "bytes | None"]  # path inside the folder -> bytes (None for a folder)
@@ -70,14 +69,6 @@ def cli(*args: object, timeout: float = 120) -> subprocess.CompletedProcess[str]
 # --- random SIGKILLs on a 300-article site
 
 
-def _load_corpus_module():
-    spec = importlib.util.spec_from_file_location("liaoning_benchmark_corpus", ROOT / "benchmarks" / "corpus.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 class Corpus:
     """A generated site with three states: A (as generated), B (three articles edited: written in
     place under the journal), C (the site title changed: every page changes, written fresh and swapped)."""
@@ -103,7 +94,7 @@ class Corpus:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, dict[str, Snapshot]]:
     root = tmp_path_factory.mktemp("crash")
-    site = _load_corpus_module().make_corpus(300, root / "site")
+    site = corpus_module().make_corpus(300, root / "site")
     corpus = Corpus(site)
     cold: dict[str, Snapshot] = {}
     for state in "ABC":

@@ -4,11 +4,16 @@ In memory (`serve`) the caches simply live on. For `build` they are stored in sh
 pickle per slice of keys, so a build that changed one article rewrites one shard per
 cache, not the whole cache. Anything unreadable, truncated or written by another version
 is ignored and the build proceeds from scratch: the cache is never trusted over the sources.
+
+Long bytes (documents' bodies and their HTML: 230 MB at 10,000 articles) are kept apart, in a
+`.texts` file beside each shard, and come back as `Stored` records that read them on use: a
+build that changed one article reads a few of them, not all, and unpickling took half as long.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -23,6 +28,7 @@ from .load import LoadCache
 from .markdown import MARKDOWN_VERSION
 from .model.reuse import ModelCache
 from .model.site import related_memo, remember_related
+from .records import OpenFile, Stored, plain
 from .render import RenderCache
 from .search import SearchCache
 from .slugs import made_slugs, remember as remember_slugs
@@ -42,6 +48,8 @@ def _code_digest() -> str:
 
 FORMAT = f"liaoning-site {__version__}+{_code_digest()} py{sys.version_info[0]}.{sys.version_info[1]} {MARKDOWN_VERSION}"
 SHARDS = 64
+LONG = 256  # bytes at least this long go to the shard's texts file: a body of 90 Chinese characters
+_TOKEN = 16  # random bytes that begin a texts file and are pickled with its shard: the two belong together
 
 
 @dataclass
@@ -133,8 +141,7 @@ def _read_caches(source: Path) -> BuildCaches:
             merged[name] = [{} for _ in parts]
             caches._loaded[name] = {}
             for index in range(SHARDS):
-                path = folder / name / f"{index:02d}.pickle"
-                shard = pickle.loads(path.read_bytes()) if path.exists() else tuple({} for _ in parts)
+                shard = _read_shard(folder / name / f"{index:02d}.pickle") or tuple({} for _ in parts)
                 if not (isinstance(shard, tuple) and len(shard) == len(parts) and all(isinstance(p, dict) for p in shard)):
                     raise ValueError("foreign cache entry")
                 for target, part in zip(merged[name], shard):
@@ -152,6 +159,74 @@ def _read_caches(source: Path) -> BuildCaches:
     caches.manifest = manifest if isinstance(manifest, dict) else {}
     caches.search = search if isinstance(search, SearchCache) else SearchCache()
     return caches
+
+
+def _read_shard(path: Path) -> Any:
+    """A shard as written by _write_shard, its long bytes `Stored`; None if it is missing, or if its
+    texts file is not the one written with it (a build was killed between putting the two in place)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    texts = _Texts(path.with_suffix(".texts"))
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = texts.stored
+    try:
+        token, shard = unpickler.load()
+    except _NotThisFile:
+        return None
+    return shard if token == texts.token else None
+
+
+class _NotThisFile(ValueError):
+    """The shard places a text beyond the end of its texts file."""
+
+
+class _Texts:
+    """A shard's texts file, for the `Stored` records unpickled with the shard."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self._file: OpenFile | None = OpenFile(path)
+        except FileNotFoundError:
+            self._file, self.token, self._size = None, b"", 0
+        else:
+            self._size, self.token = os.fstat(self._file.fd).st_size, os.pread(self._file.fd, _TOKEN, 0)
+        self._stored: dict[tuple[int, int], Stored] = {}  # one record per place: a body two records share is read once
+
+    def stored(self, place: tuple[int, int]) -> Stored:
+        found = self._stored.get(place)
+        if found is None:
+            offset, size = place
+            if self._file is None or not (_TOKEN <= offset and offset + size <= self._size):
+                raise _NotThisFile(self._path)
+            found = self._stored[place] = Stored(self._file, offset, size)
+        return found
+
+
+def _write_shard(shard: Any, path: Path, texts_path: Path) -> None:
+    """Pickle `shard` to `path`, its long bytes (and `Stored` ones, read now) to `texts_path`."""
+    token = os.urandom(_TOKEN)
+    texts = bytearray(token)
+    placed: dict[int, tuple[int, int]] = {}  # by id: a body two records share is written once
+
+    def persistent_id(value: Any) -> tuple[int, int] | None:
+        kind = type(value)
+        if kind is Stored or (kind is bytes and len(value) >= LONG):
+            place = placed.get(id(value))
+            if place is None:
+                data = plain(value)
+                place = placed[id(value)] = (len(texts), len(data))
+                texts.extend(data)
+            return place
+        return None
+
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = persistent_id
+    pickler.dump((token, shard))
+    texts_path.write_bytes(texts)
+    path.write_bytes(out.getvalue())
 
 
 def stage_changed_shards(source: Path, caches: BuildCaches) -> list[Path]:
@@ -178,9 +253,9 @@ def stage_changed_shards(source: Path, caches: BuildCaches) -> list[Path]:
             if last is not None and _unchanged(name, shard, last):
                 continue
             (folder / name).mkdir(parents=True, exist_ok=True)
-            path = folder / name / f".{index:02d}.pickle.{os.getpid()}{_STAGED}"
-            path.write_bytes(pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
-            staged.append(path)
+            path, texts = (folder / name / f".{index:02d}.{kind}.{os.getpid()}{_STAGED}" for kind in ("pickle", "texts"))
+            _write_shard(shard, path, texts)
+            staged += [texts, path]
     return staged
 
 
@@ -194,8 +269,8 @@ def discard_staged(staged: list[Path]) -> None:
 
 def _put_staged(staged: list[Path]) -> None:
     for path in staged:
-        index = path.name.split(".")[1]
-        os.replace(path, path.with_name(f"{index}.pickle"))
+        _, index, kind = path.name.split(".")[:3]  # .NN.KIND.PID.staged
+        os.replace(path, path.with_name(f"{index}.{kind}"))
 
 
 def _let_go_of_outputs(caches: BuildCaches) -> None:
@@ -220,7 +295,7 @@ def save_caches(source: Path, caches: BuildCaches, staged: list[Path] | None = N
             discard_staged(staged)
             staged = []
             for name in _stores(caches):
-                for path in (folder / name).glob("*.pickle"):
+                for path in [*(folder / name).glob("*.pickle"), *(folder / name).glob("*.texts")]:
                     path.unlink()  # the stores start afresh, the next build reads none of them
         caches._loaded = {}
         _atomic_write(folder / "FORMAT", _format(source).encode("utf-8"))

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import diagnostics as msg
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics, Position, tr
-from .records import Record, WithBody
+from .records import Record, Stored, WithBody
 from .sourcefile import read_text
 from .yamlsource import LocatedYaml, parse_yaml
 
@@ -32,7 +32,7 @@ class RawDoc(Record, WithBody):
     rel: str  # path relative to the site root, with "/" separators
     path: str  # the file as found (a str: 10,000 Paths take a tenth of a second to unpickle)
     meta: LocatedYaml
-    body_utf8: bytes  # the body (`body`), as UTF-8
+    body_utf8: bytes | Stored  # the body (`body`), as UTF-8
     body_line: int  # file line on which the body starts (1-based)
     digest: str  # hash of the whole text: any edit to the file changes it
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import markdown
 
-from .records import Record
+from .records import Record, Stored, plain
 from .sanitize import HtmlPolicy, Sanitizer
 from .typography import space_html
 
@@ -45,16 +45,17 @@ def heading_id(value: str, separator: str = "-") -> str:
 @dataclass(frozen=True, slots=True)
 class RenderedBody(Record):
     """A body's HTML, kept as UTF-8: the build cache holds one per document, and unpickling a string
-    decodes it (most of the time it took to read 10,000 of them). A page decodes its own body."""
+    decodes it (most of the time it took to read 10,000 of them). A page decodes its own body; one
+    read from the build cache is `Stored` until then."""
 
-    utf8: bytes
+    utf8: bytes | Stored
     toc: tuple[tuple[str, str, int], ...]  # (id, title, level) for h2/h3
     summary: str  # plain text of the first paragraph, shortened
     reading_minutes: int
 
     @property
     def html(self) -> str:
-        return self.utf8.decode("utf-8")
+        return plain(self.utf8).decode("utf-8")
 
 
 class MarkdownRenderer:
@@ -97,7 +98,8 @@ def rewrite_links(body: RenderedBody, links: dict[str, str], base_path: str) -> 
             return match[0]
         return f'{match[1]}{html.escape(value)}"'
 
-    if b'href="' not in body.utf8 and b'src="' not in body.utf8:
+    utf8 = plain(body.utf8)
+    if b'href="' not in utf8 and b'src="' not in utf8:
         return body
     return replace(body, utf8=_URL_ATTR.sub(replace_url, body.html).encode("utf-8"))
 

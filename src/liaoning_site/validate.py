@@ -18,7 +18,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics, Position, tr
 from .links import Reference, find_references
 from .load import RawDoc
-from .records import Record, WithBody
+from .records import Record, Stored, WithBody, plain
 from .schema import Fields, read_bool, read_date, read_int, read_mapping, read_str, read_str_list
 from .slugs import is_safe_slug, make_slug
 
@@ -51,7 +51,8 @@ class Scenario(Record, WithBody):
     title: str
     order: int
     summary: str
-    body_utf8: bytes  # the body (`body`), as UTF-8
+    body_utf8: bytes | Stored  # the body (`body`), as UTF-8
+    markup: bool  # the body holds a `<`: HTML the sanitiser may drop (a check that needs no body)
     body_line: int
     positions: Mapping[str, Position]
     digest: str
@@ -65,7 +66,8 @@ class Page(Record, WithBody):
     title: str
     summary: str | None
     draft: bool
-    body_utf8: bytes  # the body (`body`), as UTF-8
+    body_utf8: bytes | Stored  # the body (`body`), as UTF-8
+    markup: bool  # the body holds a `<`: HTML the sanitiser may drop (a check that needs no body)
     body_line: int
     positions: Mapping[str, Position]
     digest: str
@@ -94,7 +96,8 @@ class Article(Record, WithBody):
     draft: bool
     updated: dt.datetime | None
     expires: dt.datetime | None
-    body_utf8: bytes  # the body (`body`), as UTF-8
+    body_utf8: bytes | Stored  # the body (`body`), as UTF-8
+    markup: bool  # the body holds a `<`: HTML the sanitiser may drop (a check that needs no body)
     body_line: int
     positions: Mapping[str, Position]  # where each top-level key was written, for later stages
     digest: str  # of the source text: pages showing this article are re-rendered when it changes
@@ -163,7 +166,7 @@ def validate_scenario(doc: RawDoc, diagnostics: Diagnostics) -> Scenario | None:
     if len(diagnostics.errors) > before or not (title and slug):
         return None
     references = find_references(doc.body, doc.body_line, doc.rel)
-    return Scenario(doc.rel, slug, title, order, summary, doc.body_utf8, doc.body_line, positions(doc), doc.digest, references)
+    return Scenario(doc.rel, slug, title, order, summary, doc.body_utf8, _markup(doc), doc.body_line, positions(doc), doc.digest, references)
 
 
 def validate_page(doc: RawDoc, diagnostics: Diagnostics) -> Page | None:
@@ -176,7 +179,7 @@ def validate_page(doc: RawDoc, diagnostics: Diagnostics) -> Page | None:
     if len(diagnostics.errors) > before or not (title and slug):
         return None
     references = find_references(doc.body, doc.body_line, doc.rel)
-    return Page(doc.rel, slug, title, summary, draft, doc.body_utf8, doc.body_line, positions(doc), doc.digest, references)
+    return Page(doc.rel, slug, title, summary, draft, doc.body_utf8, _markup(doc), doc.body_line, positions(doc), doc.digest, references)
 
 
 def validate_article(
@@ -217,12 +220,17 @@ def validate_article(
         updated=_read_time(fields, "updated"),
         expires=_read_time(fields, "expires"),
         body_utf8=doc.body_utf8,
+        markup=_markup(doc),
         body_line=doc.body_line,
         positions=positions(doc),
         digest=doc.digest,
         references=find_references(doc.body, doc.body_line, doc.rel),
     )
     return None if len(diagnostics.errors) > before else article
+
+
+def _markup(doc: RawDoc) -> bool:
+    return b"<" in plain(doc.body_utf8)
 
 
 def positions(doc: RawDoc) -> Mapping[str, Position]:

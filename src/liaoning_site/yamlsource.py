@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics, Position, position, shown, tr
+from .records import plain
 
 PathKey = tuple[Any, ...]
 
@@ -53,7 +54,8 @@ class LocatedYaml:
 
     # The build cache keeps a document's front matter packed, unpacked when first read: a build
     # that changed one article reads 10,000 documents' positions (a sixth of the cache's objects)
-    # and looks at none of them, their checked records being cached too.
+    # and looks at none of them, their checked records being cached too. Packed, they may be
+    # `Stored` in the cache's texts file (see cache.py) until then.
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
         packed = self.__dict__.get("_packed")  # never read since it was loaded: stored again as it was
         if packed is None:
@@ -65,7 +67,7 @@ class LocatedYaml:
         packed = self.__dict__.pop("_packed", None)
         if packed is None:
             raise AttributeError(name)
-        for key, value in zip(("data", "value_pos", "key_pos", "start", "plain"), pickle.loads(packed)):
+        for key, value in zip(("data", "value_pos", "key_pos", "start", "plain"), pickle.loads(plain(packed))):
             object.__setattr__(self, key, value)
         return getattr(self, name)
 

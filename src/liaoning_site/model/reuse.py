@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # site.py imports this module
     from .site import Site
 
 # Fields a body edit changes; every other field of a document is front matter or its place.
-BODY_FIELDS = frozenset({"body_utf8", "digest", "references"})
+BODY_FIELDS = frozenset({"body_utf8", "markup", "digest", "references"})
 
 
 @dataclass

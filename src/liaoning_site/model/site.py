@@ -147,7 +147,7 @@ def build_site_model(
 
 def html_removals(doc: Scenario | Article | Page, config: SiteConfig) -> list[Diagnostic]:
     """Warnings for the HTML the sanitiser will drop from a document's body, where it was written."""
-    if b"<" not in doc.body_utf8:  # no HTML: nothing to decode and look through
+    if not doc.markup:  # no HTML: nothing to read and look through
         return []
     return [Diagnostic(doc.source, r.position.line, r.position.col, "warning", r.message) for r in removed_html(doc.body, doc.body_line, config.html)]
 

@@ -161,6 +161,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         if not output_intact(caches.manifest):
             # Someone changed or removed the output: pages cannot be reused from it.
             caches.render.pages, caches.manifest = {}, {}
+        caches.render.written = caches.manifest.keys()
         staged: list[Path] = []
         try:
             site, files = render(options, diagnostics, caches, progress, spool)

@@ -13,7 +13,7 @@ import hashlib
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Container, Iterator, Mapping
 
 import jinja2
 
@@ -55,6 +55,9 @@ class RenderCache:
     # template once, not on every save.
     environment: tuple[str, jinja2.Environment] | None = None
     plans: PlanMemo | None = None  # kept by `serve` only, which plans only the pages of saved documents again
+    # Files the last build left in the output folder, checked unchanged since (`build` only): a share
+    # card is named after its content, so one already there is kept without a look in the media cache.
+    written: Container[str] = frozenset()
     stats: RenderStats = field(default_factory=RenderStats)
 
 
@@ -172,7 +175,7 @@ def render_site(
     progress.stage(tr("processing images", "处理图片"))
     images = process_images(site, cache.media, diagnostics, jobs)
     progress.stage(tr("drawing share cards", "绘制分享图"))
-    cards = draw_share_cards(site, cache.media, diagnostics, jobs)
+    cards = draw_share_cards(site, cache.media, diagnostics, jobs, written=cache.written)
     progress.stage(tr(f"converting Markdown with {jobs} worker(s)", f"用 {jobs} 个进程转换 Markdown"))
     views = Views(site, render_bodies(site, cache, jobs, images), images, cards)
     templates = templates_digest(site.config.template_dirs)

@@ -18,7 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Container, NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -77,8 +77,14 @@ class ShareCards:
         return self.site if source is None else self.articles.get(source)
 
 
-def draw_share_cards(site: Site, cache: MediaCache, diagnostics: Diagnostics, jobs: int = 1, font: CardFont | None = None) -> ShareCards:
-    """A card per published article and one for the site; a warning, and none, without a CJK font."""
+def draw_share_cards(
+    site: Site, cache: MediaCache, diagnostics: Diagnostics, jobs: int = 1, font: CardFont | None = None, written: Container[str] = (),
+) -> ShareCards:
+    """A card per published article and one for the site; a warning, and none, without a CJK font.
+
+    A card is named after its key: one in `written` (files the last build left in the output, checked
+    unchanged since) is that very card, kept there (`data=None`) without looking in the media cache.
+    """
     font = font or find_font()
     if font is None:
         diagnostics.warning(NO_FONT, Position(), tr(
@@ -98,9 +104,13 @@ def draw_share_cards(site: Site, cache: MediaCache, diagnostics: Diagnostics, jo
     wanted = {article.source: (article.title, site.routes[article.source].path) for article in site.articles}
     wanted[_SITE] = (site.campaign.name, "")
     keys = {source: _card_key(title, theme, name, font.identity) for source, (title, _) in wanted.items()}
+    outputs = {source: f"{folder}share.{keys[source][:10]}.png" for source, (_, folder) in wanted.items()}
     entries: dict[str, Entry] = {}
     missing: dict[str, _Job] = {}
     for source, key in keys.items():
+        if outputs[source] in written:
+            cache.used.add(key)  # still in use: the media cache keeps it
+            continue
         entry = cache.lookup(key)
         if entry is not None:
             entries[key] = entry
@@ -109,8 +119,7 @@ def draw_share_cards(site: Site, cache: MediaCache, diagnostics: Diagnostics, jo
     for job, entry in zip(missing.values(), map_forked(_draw, list(missing.values()), jobs, min_items=8, min_chunk=4)):
         cache.keep(job.key, entry)
         entries[job.key] = entry
-    outputs = {source: f"{folder}share.{keys[source][:10]}.png" for source, (_, folder) in wanted.items()}
-    files = tuple(OutputFile(outputs[source], entries[keys[source]].files["card.png"]) for source in wanted)
+    files = tuple(OutputFile(out, None if out in written else entries[keys[source]].files["card.png"]) for source, out in outputs.items())
     site_card = outputs.pop(_SITE)
     cards = ShareCards(outputs, site_card, files, make_key(font.identity, site_card))
     _last_cards["cards"] = (site.lineage, cache, font.identity, list(keys.values()), cards)

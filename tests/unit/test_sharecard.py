@@ -99,3 +99,20 @@ def test_without_a_cache_folder_cards_are_kept_in_memory(make_site: Callable[...
         assert isinstance(file.data, bytes)
         with Image.open(io.BytesIO(file.data)) as image:
             assert image.size == (1200, 630)
+
+
+@needs_font
+def test_a_card_the_last_build_left_in_the_output_is_kept_there_without_a_look_in_the_media_cache(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site = prepare_site(BuildOptions(source=make_site()), Diagnostics())
+    cards = draw_share_cards(site, MediaCache(tmp_path / "media"), Diagnostics())
+    written = {cards.articles[site.articles[0].source], "index.html"}  # as an intact output's manifest lists them
+    media = MediaCache(tmp_path / "media")
+    looked: list[str] = []
+    real = media.lookup
+    media.lookup = lambda key: looked.append(key) or real(key)  # type: ignore[method-assign]
+    kept = draw_share_cards(site, media, Diagnostics(), written=written)
+    data = {f.output: f.data for f in kept.files}
+    assert data[cards.articles[site.articles[0].source]] is None  # the file there stays
+    assert all(isinstance(data[f.output], Path) for f in cards.files if f.output not in written)
+    assert len(looked) == len(cards.files) - 1
+    assert len(media.used) == len(cards.files)  # its cache entry is still in use: not tidied away

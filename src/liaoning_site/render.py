@@ -219,7 +219,7 @@ def render_site(
     cache.pages = pages
     files.append(render_sitemap(site))
     files.append(render_robots(site))
-    files += render_icons(site)
+    files += render_icons(site, cache.media)
     files += [*images.files, *cards.files]
     cache.media.forget_unused()
     return files

@@ -36,6 +36,7 @@ from .validate import ValidateCache
 
 CACHE_DIR = Path(".cache") / "liaoning-site"
 MEDIA_DIR = "images"  # image variants and share cards, by hash (see mediacache.py): not tied to FORMAT
+SEARCH_DIR = "search"  # what Pagefind was given for each page, by digest (see search.py)
 
 
 def _code_digest() -> str:
@@ -122,6 +123,7 @@ def load_caches(source: Path) -> BuildCaches:
     with paused():  # a million objects, none of them garbage: no collection pass over them
         caches = _read_caches(source)
     caches.render.media.folder = media_folder(source)
+    caches.search.folder = (source / CACHE_DIR / SEARCH_DIR).resolve()
     return caches
 
 

@@ -256,3 +256,24 @@ def test_a_pagefind_started_ahead_is_used_once_and_stopped_if_unused(tmp_path: P
 def _one_page_site(folder: Path) -> Path:
     (folder / "a.html").write_text(search_document("zh-CN", f"<main data-pagefind-body>{ARTICLE}</main>"), encoding="utf-8")
     return folder
+
+
+def test_a_shard_made_again_takes_its_other_pages_documents_from_the_kept_ones(tmp_path: Path) -> None:
+    # Deriving a page's document from its HTML costs 3 ms: a build with a cache keeps them by digest.
+    bodies = {f"p{n}": f"<h1>第{n}篇</h1><p>数字乡村第{n}段正文</p>" for n in range(6)}
+    output = tmp_path / "out"
+    for slug, body in bodies.items():
+        (output / slug).mkdir(parents=True)
+        (output / slug / "index.html").write_bytes(page(body))
+    cache = SearchCache(folder=tmp_path / "kept")
+    index_site(pages(**bodies), output, cache)
+    assert len(list(cache.folder.iterdir())) == 6
+    (output / "p1" / "index.html").write_bytes(b"<html>damaged: not read, its kept document is</html>")
+    (cache.folder / cache.pages["p2/index.html"]).write_bytes(b"damaged")  # made again from the page
+    edited = {**bodies, "p0": "<h1>第0篇</h1><p>改过的正文</p>"}
+    unchanged = [OutputFile(f"{slug}/index.html", None) for slug in bodies if slug != "p0"]
+    made = index_site([*pages(p0=edited["p0"]), *unchanged], output, cache)
+    cold = index_site(pages(**edited), None, SearchCache())
+    assert {f.output: f.data for f in made} == {f.output: f.data for f in cold}
+    # The edited page's old document is let go of; the new one is kept.
+    assert {p.name for p in cache.folder.iterdir()} == set(cache.pages.values())

@@ -113,6 +113,14 @@ def test_a_rebuild_whose_articles_and_tags_are_the_same_reuses_the_related_artic
     assert rebuilt_in_a_new_process(tmp_path, count, "len(calls)") == "0 0"
 
 
+def test_a_rebuild_makes_card_digests_for_the_edited_article_only(tmp_path: Path) -> None:
+    # Every list page's key holds its cards' digests; the last build's are kept for unchanged files.
+    count = "import liaoning_site.plans as p; calls = []; real = p._digest; p._digest = lambda data: calls.append(1) or real(data)"
+    code, calls = rebuilt_in_a_new_process(tmp_path, count, "len(calls)").split()[:2]
+    # One card and one archive line, and the keys of the archive and the data page, which list every article.
+    assert (code, calls) == ("0", "4")
+
+
 def test_a_build_called_from_python_frees_what_it_made_and_the_command_leaves_it_to_its_exit(tmp_path: Path) -> None:
     # The command ends with os._exit: freeing a 10,000-article cache object by object, and a
     # collection pass over it, would only delay the prompt. A program calling build() goes on.

@@ -28,6 +28,7 @@ from .load import LoadCache
 from .markdown import MARKDOWN_VERSION
 from .model.reuse import ModelCache
 from .model.site import related_memo, remember_related
+from .plans import card_digests, remember_card_digests
 from .records import OpenFile, Stored, plain
 from .render import RenderCache
 from .search import SearchCache
@@ -153,6 +154,7 @@ def _read_caches(source: Path) -> BuildCaches:
         search = pickle.loads((folder / "search.pickle").read_bytes())
         remember_slugs(pickle.loads((folder / "slugs.pickle").read_bytes()))
         remember_related(pickle.loads((folder / "related.pickle").read_bytes()))
+        remember_card_digests(pickle.loads((folder / "cards.pickle").read_bytes()))
     except Exception:  # noqa: BLE001 - a damaged cache only costs time, never correctness
         return BuildCaches()
     caches.load.entries, caches.validate.entries = merged["documents"]
@@ -305,6 +307,7 @@ def save_caches(source: Path, caches: BuildCaches, staged: list[Path] | None = N
     _atomic_write(folder / "search.pickle", pickle.dumps(caches.search, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "slugs.pickle", pickle.dumps(made_slugs(), protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "related.pickle", pickle.dumps(related_memo(), protocol=pickle.HIGHEST_PROTOCOL))
+    _atomic_write(folder / "cards.pickle", pickle.dumps(card_digests(), protocol=pickle.HIGHEST_PROTOCOL))
     _put_staged(staged if staged is not None else stage_changed_shards(source, caches))
     _remove_leftovers(folder)
 

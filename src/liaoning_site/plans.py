@@ -40,13 +40,33 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+# Card and line digests by what they were made from: the article's body key (its file's digest and the
+# Markdown settings, which make the summary) and its banner. The build cache keeps them between builds
+# (card_digests, remember_card_digests): 20,000 reprs of Chinese text, a tenth of a second at 10,000 articles.
+_known: dict[tuple[str, bool], tuple[bytes, bytes]] = {}
+_made: dict[tuple[str, bool], tuple[bytes, bytes]] = {}
+
+
+def card_digests() -> dict[tuple[str, bool], tuple[bytes, bytes]]:
+    """The digests the last plans used, for the build cache."""
+    return _made
+
+
+def remember_card_digests(stored: object) -> None:
+    """Take back what `card_digests` gave an earlier build."""
+    global _known
+    if isinstance(stored, dict):
+        _known = stored
+
+
 class ArticleDigests:
     """Digests of what an article's card shows and what its line in the archive shows, made on first use.
 
     Kept by article object (an entry holds its article, so no other object can have that id):
     within a lineage the same object has the same digests. Those of the previous lineage are used
     again once its summary and banner are compared: most articles are the very objects that were
-    planned before a front-matter save.
+    planned before a front-matter save. A new object's come from the last build's if its file and
+    banner are the same (see `_known`).
     """
 
     def __init__(self) -> None:
@@ -58,7 +78,9 @@ class ArticleDigests:
     def start(self, site: Site, views: Views, same_lineage: bool) -> None:
         self._views = views
         if not same_lineage:
+            global _made
             self._earlier, self._trusted, self.cards = self._trusted, {}, {}
+            _made = {}
             for article in site.articles:  # all of them are asked for: one pass, with no call per lookup
                 self.of(article)
         elif len(self._trusted) > len(site.articles) + 1000:  # articles saved over and over, each a new object
@@ -76,9 +98,14 @@ class ArticleDigests:
         summary, marked = a.summary or self._views.bodies.raw(a.source).summary, self._views.marked(a.source)
         entry = self._earlier.get(id(a))
         if entry is None or entry[0] is not a or entry[1] != summary or entry[2] != marked:
-            line = (a.title, a.slug, a.date, marked)
-            card = (*line[:3], summary, a.kind, a.scenarios, a.region, marked)
-            entry = (a, summary, marked, (_digest(repr(card).encode()), _digest(repr(line).encode())))
+            made_from = (self._views.bodies.key(a.source), marked)
+            digests = _known.get(made_from)
+            if digests is None:
+                line = (a.title, a.slug, a.date, marked)
+                card = (*line[:3], summary, a.kind, a.scenarios, a.region, marked)
+                digests = (_digest(repr(card).encode()), _digest(repr(line).encode()))
+            _made[made_from] = digests
+            entry = (a, summary, marked, digests)
         self._trusted[id(a)], self.cards[id(a)] = entry, entry[3][0]
         return entry[3]
 

@@ -85,6 +85,10 @@ class LinkedBodies(Mapping[str, RenderedBody]):
     def raw(self, source: str) -> RenderedBody:
         return self._raw[source][1]
 
+    def key(self, source: str) -> str:
+        """What the body was converted from: the Markdown settings and the file's digest."""
+        return self._raw[source][0]
+
     def __getitem__(self, source: str) -> RenderedBody:
         entry = self._linked.get(source)
         if entry is None:

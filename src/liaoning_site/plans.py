@@ -40,14 +40,16 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-# Card and line digests by what they were made from: the article's body key (its file's digest and the
-# Markdown settings, which make the summary) and its banner. The build cache keeps them between builds
-# (card_digests, remember_card_digests): 20,000 reprs of Chinese text, a tenth of a second at 10,000 articles.
-_known: dict[tuple[str, bool], tuple[bytes, bytes]] = {}
-_made: dict[tuple[str, bool], tuple[bytes, bytes]] = {}
+# Card and line digests by what they were made from: the article's file (its digest) and its banner,
+# with the settings that convert its body (they make the summary). The build cache keeps them between
+# builds (card_digests, remember_card_digests): 20,000 reprs of Chinese text, a tenth of a second at
+# 10,000 articles.
+Known = tuple[str, dict[tuple[str, bool], tuple[bytes, bytes]]]
+_known: Known = ("", {})
+_made: Known = ("", {})
 
 
-def card_digests() -> dict[tuple[str, bool], tuple[bytes, bytes]]:
+def card_digests() -> Known:
     """The digests the last plans used, for the build cache."""
     return _made
 
@@ -55,7 +57,7 @@ def card_digests() -> dict[tuple[str, bool], tuple[bytes, bytes]]:
 def remember_card_digests(stored: object) -> None:
     """Take back what `card_digests` gave an earlier build."""
     global _known
-    if isinstance(stored, dict):
+    if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], str) and isinstance(stored[1], dict):
         _known = stored
 
 
@@ -73,6 +75,7 @@ class ArticleDigests:
         self._trusted: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
         self._earlier: dict[int, tuple[Article, str, bool, tuple[bytes, bytes]]] = {}
         self.cards: dict[int, bytes] = {}  # id -> card digest, of the trusted entries
+        self._known: dict[tuple[str, bool], tuple[bytes, bytes]] = {}  # the last build's (see above), if made with these settings
         self._views: Views | None = None
 
     def start(self, site: Site, views: Views, same_lineage: bool) -> None:
@@ -80,7 +83,8 @@ class ArticleDigests:
         if not same_lineage:
             global _made
             self._earlier, self._trusted, self.cards = self._trusted, {}, {}
-            _made = {}
+            settings = views.bodies.settings
+            self._known, _made = _known[1] if _known[0] == settings else {}, (settings, {})
             for article in site.articles:  # all of them are asked for: one pass, with no call per lookup
                 self.of(article)
         elif len(self._trusted) > len(site.articles) + 1000:  # articles saved over and over, each a new object
@@ -98,13 +102,13 @@ class ArticleDigests:
         summary, marked = a.summary or self._views.bodies.raw(a.source).summary, self._views.marked(a.source)
         entry = self._earlier.get(id(a))
         if entry is None or entry[0] is not a or entry[1] != summary or entry[2] != marked:
-            made_from = (self._views.bodies.key(a.source), marked)
-            digests = _known.get(made_from)
+            made_from = (a.digest, marked)
+            digests = self._known.get(made_from)
             if digests is None:
                 line = (a.title, a.slug, a.date, marked)
                 card = (*line[:3], summary, a.kind, a.scenarios, a.region, marked)
                 digests = (_digest(repr(card).encode()), _digest(repr(line).encode()))
-            _made[made_from] = digests
+            _made[1][made_from] = digests
             entry = (a, summary, marked, digests)
         self._trusted[id(a)], self.cards[id(a)] = entry, entry[3][0]
         return entry[3]

@@ -74,9 +74,12 @@ class LinkedBodies(Mapping[str, RenderedBody]):
     Images become `<picture>`s at the same time: they depend on the image files, not on the text.
     """
 
-    def __init__(self, site: Site, raw: dict[str, tuple[str, RenderedBody]], cache: RenderCache, images: Images | None = None):
+    def __init__(
+        self, site: Site, raw: dict[str, tuple[str, RenderedBody]], cache: RenderCache, images: Images | None = None, settings: str = "",
+    ):
         self._site = site
         self._raw = raw  # source -> (body key, body as converted)
+        self.settings = settings  # what converts bodies (Markdown's version, the HTML policy): a body's key is this and its file's digest
         self._images = images
         self._previous = cache.linked
         self._linked: dict[str, tuple[str, dict[str, str], tuple[str, ...], RenderedBody]] = {}
@@ -84,10 +87,6 @@ class LinkedBodies(Mapping[str, RenderedBody]):
 
     def raw(self, source: str) -> RenderedBody:
         return self._raw[source][1]
-
-    def key(self, source: str) -> str:
-        """What the body was converted from: the Markdown settings and the file's digest."""
-        return self._raw[source][0]
 
     def __getitem__(self, source: str) -> RenderedBody:
         entry = self._linked.get(source)
@@ -131,7 +130,7 @@ def render_bodies(site: Site, cache: RenderCache, jobs: int = 1, images: Images 
     cache.stats.markdown += len(converted)
     kept = {key: cache.bodies.get(key) or converted[key] for key in keys}
     cache.bodies = kept  # forget bodies no longer used
-    return LinkedBodies(site, {doc.source: (key, kept[key]) for key, doc in zip(keys, documents)}, cache, images)
+    return LinkedBodies(site, {doc.source: (key, kept[key]) for key, doc in zip(keys, documents)}, cache, images, prefix)
 
 
 def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:

@@ -157,7 +157,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     output_intact = output_check_ahead(options.output_dir.resolve(), last_output)
     with Standby() as standby, spool_beside(options.output_dir) as spool:
         progress.stage(tr("reading the build cache", "读取缓存"))
-        caches = load_caches(options.source) if options.cache else BuildCaches()
+        caches = load_caches(options.source, last_output) if options.cache else BuildCaches()
         if not output_intact(caches.manifest):
             # Someone changed or removed the output: pages cannot be reused from it.
             caches.render.pages, caches.manifest = {}, {}

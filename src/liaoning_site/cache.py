@@ -119,10 +119,13 @@ def _format(source: Path) -> str:
     return f"{FORMAT}\n{source.resolve()}\n{current_language()}"
 
 
-def load_caches(source: Path) -> BuildCaches:
-    """The stored caches of `source`, or empty ones when there are none or they cannot be trusted."""
+def load_caches(source: Path, manifest: dict[str, tuple[int, int]] | None = None) -> BuildCaches:
+    """The stored caches of `source`, or empty ones when there are none or they cannot be trusted;
+    `manifest`: the output as the last build left it, from its stamp (see read_stamp)."""
     with paused():  # a million objects, none of them garbage: no collection pass over them
         caches = _read_caches(source)
+    if caches._loaded and manifest:
+        caches.manifest = manifest
     caches.render.media.folder = media_folder(source)
     caches.search.folder = (source / CACHE_DIR / SEARCH_DIR).resolve()
     return caches
@@ -150,7 +153,6 @@ def _read_caches(source: Path) -> BuildCaches:
                 for target, part in zip(merged[name], shard):
                     target.update(part)
                 caches._loaded[name][index] = shard
-        manifest = pickle.loads((folder / "manifest.pickle").read_bytes())
         search = pickle.loads((folder / "search.pickle").read_bytes())
         remember_slugs(pickle.loads((folder / "slugs.pickle").read_bytes()))
         remember_related(pickle.loads((folder / "related.pickle").read_bytes()))
@@ -160,7 +162,6 @@ def _read_caches(source: Path) -> BuildCaches:
     caches.load.entries, caches.validate.entries = merged["documents"]
     caches.render.bodies, caches.render.pages = merged["bodies"][0], merged["pages"][0]
     caches.render.media.hashes, caches.render.media.records = merged["media"]
-    caches.manifest = manifest if isinstance(manifest, dict) else {}
     caches.search = search if isinstance(search, SearchCache) else SearchCache()
     return caches
 
@@ -303,7 +304,6 @@ def save_caches(source: Path, caches: BuildCaches, staged: list[Path] | None = N
                     path.unlink()  # the stores start afresh, the next build reads none of them
         caches._loaded = {}
         _atomic_write(folder / "FORMAT", _format(source).encode("utf-8"))
-    _atomic_write(folder / "manifest.pickle", pickle.dumps(caches.manifest, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "search.pickle", pickle.dumps(caches.search, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "slugs.pickle", pickle.dumps(made_slugs(), protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "related.pickle", pickle.dumps(related_memo(), protocol=pickle.HIGHEST_PROTOCOL))

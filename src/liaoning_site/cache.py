@@ -65,8 +65,10 @@ class BuildCaches:
     manifest: dict[str, tuple[int, int]] = field(default_factory=dict)
     search: SearchCache = field(default_factory=SearchCache)  # the last search index (names only on disk)
     model: ModelCache | None = None  # the last model, kept by `serve` only (a build lets go of it early)
-    # Shards as read, kept alive so that object identities stay meaningful until they are saved.
+    # Shards as read, kept alive so that object identities stay meaningful until they are saved, and
+    # each store's entries as read (a copy: some are updated in place).
     _loaded: dict[str, dict[int, tuple[dict[Any, Any], ...]]] = field(default_factory=dict, repr=False)
+    _before: dict[str, list[dict[Any, Any]]] = field(default_factory=dict, repr=False)
     _staged_changes_only: bool = field(default=False, repr=False)  # staged shards need the others on disk
 
 
@@ -92,25 +94,40 @@ def _stores(caches: BuildCaches) -> dict[str, Parts]:
     }
 
 
-def _split(parts: Parts, loaded: dict[int, tuple[dict[Any, Any], ...]]) -> dict[int, tuple[dict[Any, Any], ...]]:
+def _split(parts: Parts) -> dict[int, tuple[dict[Any, Any], ...]]:
     shards = {i: tuple({} for _ in parts) for i in range(SHARDS)}
     for number, (entries, shard_key) in enumerate(parts):
-        # Where each loaded key was: hashing 50,000 keys again costs more than looking them up.
-        where = {key: index for index, shard in loaded.items() for key in shard[number]}
         for key, value in entries.items():
-            index = where.get(key)
-            shards[_shard(shard_key(key)) if index is None else index][number][key] = value
+            shards[_shard(shard_key(key))][number][key] = value
     return shards
 
 
-def _unchanged(name: str, shard: tuple[dict[Any, Any], ...], loaded: tuple[dict[Any, Any], ...]) -> bool:
-    if any(len(part) != len(before) for part, before in zip(shard, loaded)):
-        return False
-    if name == "pages":  # page keys are made again every time but compare by value
-        return shard == loaded
-    # Unchanged entries are the very objects read from the shard, so identity tells what changed.
+def _changed(
+    name: str, parts: Parts, loaded: dict[int, tuple[dict[Any, Any], ...]], before: list[dict[Any, Any]],
+) -> dict[int, tuple[dict[Any, Any], ...]]:
+    """The shards holding a key added, removed or given another value since they were loaded (`before`:
+    their entries as read), made anew; the keys of a shard are the same ones every time (see `_shard`)."""
+    by_value = name == "pages"  # page keys are made again every time but compare by value
     missing = object()
-    return all(before.get(key, missing) is value for part, before in zip(shard, loaded) for key, value in part.items())
+    touched: set[int] = set()
+    added: list[tuple[int, int, Any]] = []  # (shard, part, key) of keys not read from the shard
+    for number, ((entries, shard_key), old) in enumerate(zip(parts, before)):
+        touched.update(_shard(shard_key(key)) for key in old.keys() - entries.keys())
+        for key, value in entries.items():
+            # Unchanged entries are the very objects read from the shard, so identity tells what changed.
+            was = old.get(key, missing)
+            if was is not value and (not by_value or was != value):
+                index = _shard(shard_key(key))
+                touched.add(index)
+                if was is missing:
+                    added.append((index, number, key))
+    shards = {
+        index: tuple({key: entries[key] for key in loaded[index][number] if key in entries} for number, (entries, _) in enumerate(parts))
+        for index in touched
+    }
+    for index, number, key in added:
+        shards[index][number][key] = parts[number][0][key]
+    return shards
 
 
 def _format(source: Path) -> str:
@@ -159,6 +176,7 @@ def _read_caches(source: Path) -> BuildCaches:
         remember_card_digests(pickle.loads((folder / "cards.pickle").read_bytes()))
     except Exception:  # noqa: BLE001 - a damaged cache only costs time, never correctness
         return BuildCaches()
+    caches._before = {name: [dict(entries) for entries in parts] for name, parts in merged.items()}
     caches.load.entries, caches.validate.entries = merged["documents"]
     caches.render.bodies, caches.render.pages = merged["bodies"][0], merged["pages"][0]
     caches.render.media.hashes, caches.render.media.records = merged["media"]
@@ -248,15 +266,13 @@ def stage_changed_shards(source: Path, caches: BuildCaches) -> list[Path]:
     staged: list[Path] = []
     caches._staged_changes_only = any(caches._loaded.values())
     for name, parts in _stores(caches).items():
-        loaded = caches._loaded.pop(name, {})
-        shards = _split(parts, loaded)
+        loaded, before = caches._loaded.pop(name, {}), caches._before.pop(name, None)
+        # A store read from nothing is written whole, every shard.
+        shards = _changed(name, parts, loaded, before) if loaded and before is not None else _split(parts)
         for entries, _ in parts:
             entries.clear()
-        for index in range(SHARDS):
+        for index in sorted(shards):
             shard = shards.pop(index)  # let go of each shard once it is written
-            last = loaded.pop(index, None)
-            if last is not None and _unchanged(name, shard, last):
-                continue
             (folder / name).mkdir(parents=True, exist_ok=True)
             path, texts = (folder / name / f".{index:02d}.{kind}.{os.getpid()}{_STAGED}" for kind in ("pickle", "texts"))
             _write_shard(shard, path, texts)
@@ -302,7 +318,7 @@ def save_caches(source: Path, caches: BuildCaches, staged: list[Path] | None = N
             for name in _stores(caches):
                 for path in [*(folder / name).glob("*.pickle"), *(folder / name).glob("*.texts")]:
                     path.unlink()  # the stores start afresh, the next build reads none of them
-        caches._loaded = {}
+        caches._loaded, caches._before = {}, {}
         _atomic_write(folder / "FORMAT", _format(source).encode("utf-8"))
     _atomic_write(folder / "search.pickle", pickle.dumps(caches.search, protocol=pickle.HIGHEST_PROTOCOL))
     _atomic_write(folder / "slugs.pickle", pickle.dumps(made_slugs(), protocol=pickle.HIGHEST_PROTOCOL))

@@ -15,7 +15,7 @@ from pathlib import Path
 from support import copy_site, corpus_module
 from liaoning_site import heap, records
 from liaoning_site.build import BuildOptions, build
-from liaoning_site.cache import CACHE_DIR
+from liaoning_site.cache import CACHE_DIR, load_caches
 from liaoning_site.search import SearchError
 
 
@@ -165,6 +165,15 @@ def test_a_damaged_or_mismatched_texts_file_is_not_trusted(tmp_path: Path, damag
     build(BuildOptions(source=site, jobs=1))
     build(BuildOptions(source=site, output=tmp_path / "cold", cache=False, jobs=1))
     assert files_of(site / "_site") == files_of(tmp_path / "cold")
+
+
+def test_a_texts_file_cut_short_costs_its_own_shard_only(tmp_path: Path) -> None:
+    site = copy_site("full", tmp_path / "site")
+    build(BuildOptions(source=site, jobs=1))
+    documents = len(load_caches(site).load.entries)
+    texts = sorted(p for p in (site / CACHE_DIR / "documents").glob("*.texts") if p.stat().st_size > 16)
+    texts[0].write_bytes(texts[0].read_bytes()[:20])
+    assert 0 < len(load_caches(site).load.entries) < documents
 
 
 def test_a_one_edit_build_reads_few_of_the_stored_bodies(tmp_path: Path, monkeypatch) -> None:

@@ -209,6 +209,7 @@ class _Texts:
     """A shard's texts file, for the `Stored` records unpickled with the shard."""
 
     def __init__(self, path: Path) -> None:
+        self._path = path
         try:
             self._file: OpenFile | None = OpenFile(path)
         except FileNotFoundError:

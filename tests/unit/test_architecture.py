@@ -27,7 +27,7 @@ RANK = {
     "render": 10,
     "searchtext": 1, "pagefindservice": 1, "search": 10,
     "hant": 2, "mirror": 8, "charts": 1, "typography": 1, "share": 1,
-    "mediacache": 2, "images": 9, "sharecard": 9,
+    "mediacache": 2, "images": 9, "sharecard": 9, "pngband": 1,
     "write": 11,
     "cache": 11,
     "build": 12,

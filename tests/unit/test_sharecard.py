@@ -13,7 +13,7 @@ from PIL import Image
 from liaoning_site.build import BuildOptions, prepare_site
 from liaoning_site.diagnostics import Diagnostics
 from liaoning_site.mediacache import MediaCache
-from liaoning_site.sharecard import FONT_ENV, HEIGHT, WIDTH, _font, draw_card, draw_share_cards, find_font, wrap
+from liaoning_site.sharecard import FONT_ENV, HEIGHT, WIDTH, _font, _title_mask, card_png, draw_card, draw_share_cards, find_font, wrap
 
 FONT = find_font()
 needs_font = pytest.mark.skipif(FONT is None, reason="no CJK font: scripts/test installs fonts-noto-cjk")
@@ -44,6 +44,32 @@ def test_the_title_is_drawn_in_white_between_the_site_name_and_the_theme() -> No
     assert 80 <= left and right <= 1080 and 130 <= top and bottom <= 470  # only the title's place changed
     colours = card.crop((left, top, right, bottom)).getcolors(1 << 16)
     assert max(count for count, colour in colours if min(colour) >= 250) > 5000  # strokes of (nearly) white
+
+
+@needs_font
+@pytest.mark.parametrize("title", ["智慧助老", "辽宁12316金农热线：用大数据与人工智能服务农户，让农民用上Internet和AI，" * 3])
+def test_a_card_file_holds_exactly_the_drawn_card(title: str) -> None:
+    assert FONT is not None
+    data = card_png(title, "数智赋能 全民共享", "辽宁省全民数字素养与技能提升月", FONT)
+    Image.open(io.BytesIO(data)).verify()
+    image = Image.open(io.BytesIO(data))
+    drawn = draw_card(title, "数智赋能 全民共享", "辽宁省全民数字素养与技能提升月", FONT)
+    assert (image.format, image.size) == ("PNG", (1200, 630))
+    assert image.convert("RGB").tobytes() == drawn.convert("RGB").tobytes()
+
+
+@needs_font
+def test_a_title_set_token_by_token_looks_as_freetype_draws_the_line_whole() -> None:
+    from PIL import ImageChops, ImageDraw, ImageStat
+
+    assert FONT is not None
+    line = "数字素养：用上Internet和AI"
+    whole = Image.new("L", (1200, 340))
+    ImageDraw.Draw(whole).text((80, 170), line, font=_font(FONT.bold, 68), fill=255, anchor="lm")
+    mask = _title_mask(line, FONT)  # one line of size 68, its middle at 300 - 130
+    assert all(abs(a - b) <= 2 for a, b in zip(mask.getbbox(), whole.getbbox()))
+    assert abs(ImageStat.Stat(mask).sum[0] / ImageStat.Stat(whole).sum[0] - 1) < 0.02  # as much ink
+    assert ImageStat.Stat(ImageChops.difference(mask, whole)).mean[0] < 2  # in the same places
 
 
 @needs_font

@@ -40,6 +40,24 @@ def test_each_article_shares_its_own_address(site: Path, prefix: str) -> None:
         assert re.search(r'<script src="/szsy/js/share\.[0-9a-f]{10}\.js" defer></script>', html)
 
 
+@pytest.mark.parametrize("url", [BASE + "articles/dalishu-village/", BASE + "zh-hant/articles/" + "很长的地址" * 8 + "/"])
+def test_the_qr_codes_lines_scan_back_to_the_address(url: str) -> None:
+    import zxingcpp
+    from PIL import Image, ImageDraw
+
+    svg = str(qr_svg(url, "x"))
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg)[1])
+    path = re.search(r'<path stroke="#0b3d91" d="M0 \.5((?:m-?\d+ -?\d+h\d+)+)"/>', svg)[1]
+    image = Image.new("L", (size, size), 255)
+    draw, x, y = ImageDraw.Draw(image), 0, 0
+    for dx, dy, length in re.findall(r"m(-?\d+) (-?\d+)h(\d+)", path):  # each line one module high
+        x, y = x + int(dx), y + int(dy)
+        draw.rectangle((x, y, x + int(length) - 1, y), fill=0)
+        x += int(length)
+    found = zxingcpp.read_barcode(image.resize((size * 6, size * 6), Image.Resampling.NEAREST))
+    assert found is not None and found.text == url and found.ec_level == "M"
+
+
 def test_qr_code_is_the_same_for_the_same_address() -> None:
     one, two = qr_svg("https://example.org/a/", "x"), qr_svg("https://example.org/b/", "x")
     assert one == qr_svg("https://example.org/a/", "x") and one != two

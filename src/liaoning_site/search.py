@@ -20,8 +20,9 @@ from there, not from their HTML (3 ms a page, a quarter of a second for a shard)
 
 Readers search like Ctrl-F: every run of two or more Chinese characters on a page must find it,
 also where Pagefind's segmenter cut the run into other words (searching 能工 inside 智能工厂). So
-each page also carries its pairs of neighbouring characters as hidden metadata (see searchtext),
-and search.js asks for a query's pairs rather than its words.
+each page also carries its pairs of neighbouring characters as hidden metadata, spelled as words of
+letters and digits that no segmenter cuts (see searchtext), and search.js asks for a query's pairs
+rather than its words.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from typing import Callable, Container, Iterable
 from .outputs import OutputFile, Spooled, content_bytes, spool
 from .pagefindservice import PagefindError, PagefindService, Standby
 from .pool import map_forked
-from .searchtext import EXCLUDE, GRAMS, TITLE_GRAMS, han_grams, page_text
+from .searchtext import EXCLUDE, GRAMS, TITLE_GRAMS, han_grams, han_tokens, page_text
 
 PREFIX = "pagefind/"
 SHARDS = PREFIX + "shards.json"
@@ -53,7 +54,7 @@ SHARD_PAGES = 100  # a power of two of shards is used, so a shard holds 50 to 10
 _UNUSED = re.compile(r"pagefind-(component-|modular-)?ui\.(js|css)$|pagefind-highlight\.js$")
 _BODY = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sdata-pagefind-body[\s>=/]")
 _LANG = re.compile(r'<html\b[^>]*\slang="([^"]*)"')
-VERSION = "2"  # of the documents given to Pagefind: a change here retires the cached index
+VERSION = "3"  # of the documents given to Pagefind: a change here retires the cached index
 
 
 # Pagefind could not be run (it is missing, or it failed): like a missing program, not a content mistake.
@@ -97,7 +98,7 @@ def search_document(lang: str, region: str) -> str:
     text, title = page_text(region)
     grams, title_grams = han_grams(text, title)
     hidden = "".join(
-        f'<span data-pagefind-meta="{name}:{" ".join(values)}"></span>'
+        f'<span data-pagefind-meta="{name}:{han_tokens(values)}"></span>'
         for name, values in ((GRAMS, grams), (TITLE_GRAMS, title_grams)) if values
     )
     end = region.rindex("</")

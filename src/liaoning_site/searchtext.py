@@ -6,10 +6,22 @@ cuts 智能工厂 into 智能 | 工厂, so a reader searching 能工 (or 数字�
 Chinese characters on a page is also one of its words, as hidden metadata (never shown), and
 search.js asks for a query's pairs instead of its words: 智能工厂 -> 智能 能工 工厂.
 
-Whatever the browser's segmenter then does with a pair, the page is found. A pair kept whole
-begins the same pair of the page. A pair split into two characters needs a word beginning with
-each: the pair itself begins with the first; a pair beginning with the second exists unless that
-character only ever ends a run, and then the character alone is added as a word.
+A pair goes into the index spelled in letters and digits (`han_token`): 能工 is q0ph90ijp, the
+letter q and each character's code point in four base-36 digits. Given in Chinese, the browser's
+word segmenter (Intl.Segmenter, which Pagefind runs on every query of a Chinese page) cuts a pair
+it does not know as a word into two characters, and Pagefind then looks for any word beginning
+with each: 力宣 found every page holding a 力 and a 宣 anywhere, and a character whose words
+spread over two chunks of the index missed the pages in the second (Pagefind loads one chunk a
+word). A run of letters and digits is one word to every segmenter, and a pair's token begins no
+other pair's: a query finds the pages holding its pairs, and only those. The one collision is
+a query of the single letter q, which begins every token.
+
+A lone character (a query of one) is looked up as the beginning of its pairs' tokens, so a page
+also gets a token for each character that only ever ends a run: its own, with a z after it
+(q0sg9z). Pagefind searches a word no page has as the longest beginning of it that is a word,
+and a pair's token never begins with a lone character's: a shard of the index without the pair
+finds nothing, not the pages where the pair's first character ends a run. (A character's first
+digit is at most n: code points end below 24·36³.)
 """
 
 from __future__ import annotations
@@ -71,6 +83,30 @@ def page_text(region: str) -> tuple[str, str]:
         elif name == "h1" and title is None:
             title, in_title = [], True
     return "".join(text), "".join(title or [])
+
+
+class _Base36(dict[int, str]):
+    """Code point -> its four base-36 digits (for str.translate), worked out on first use."""
+
+    def __missing__(self, code: int) -> str:
+        digits = "".join("0123456789abcdefghijklmnopqrstuvwxyz"[code // 36**place % 36] for place in (3, 2, 1, 0))
+        self[code] = digits
+        return digits
+
+
+_BASE36 = _Base36()  # 36**4 exceeds the last code point: four digits always do
+TOKEN = "q"  # the same letter, and the same digits, are in static/js/search.js
+LONE = "z"
+
+
+def han_token(chars: str) -> str:
+    """The index word that stands for these Chinese characters (see above)."""
+    return TOKEN + chars.translate(_BASE36)
+
+
+def han_tokens(words: list[str]) -> str:
+    """The tokens of these pairs and lone characters (as han_grams gives them), separated by spaces."""
+    return " ".join(han_token(word) if len(word) > 1 else han_token(word) + LONE for word in words)
 
 
 def han_grams(text: str, title: str = "") -> tuple[list[str], list[str]]:

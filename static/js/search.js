@@ -10,9 +10,19 @@ const PAGE_SIZE = 10;
 const EXCERPT_RADIUS = 45; // characters shown on each side of the first hit
 
 /**
+ * The index word that stands for these Chinese characters: the letter q, then each character's
+ * code point in four base-36 digits (han_token in searchtext.py). Letters and digits are one word
+ * to the segmenter Pagefind runs on the query, which would cut a pair of characters in two.
+ */
+export function hanToken(chars) {
+  return "q" + [...chars].map((c) => c.codePointAt(0).toString(36).padStart(4, "0")).join("");
+}
+
+/**
  * The words to ask Pagefind for. A run of Chinese characters becomes its pairs of neighbouring
- * characters (智能工厂 -> 智能 能工 工厂): every page holds all of its own pairs as words, so a
+ * characters (智能工厂 -> 智能 能工 工厂), as tokens: every page holds all of its own pairs, so a
  * page is found wherever the run appears in it, however a segmenter would cut the run into words.
+ * A lone character is looked up as the beginning of the tokens of its pairs.
  */
 export function pagefindQuery(query) {
   const words = [];
@@ -21,13 +31,29 @@ export function pagefindQuery(query) {
     for (const match of word.matchAll(HAN_RUN)) {
       if (match.index > last) words.push(word.slice(last, match.index));
       const chars = [...match[0]];
-      if (chars.length === 1) words.push(chars[0]);
-      for (let i = 0; i + 1 < chars.length; i++) words.push(chars[i] + chars[i + 1]);
+      if (chars.length === 1) words.push(hanToken(chars[0]));
+      for (let i = 0; i + 1 < chars.length; i++) words.push(hanToken(chars[i] + chars[i + 1]));
       last = match.index + match[0].length;
     }
     if (last < word.length) words.push(word.slice(last));
   }
   return [...new Set(words.filter((w) => w.trim()))].join(" ");
+}
+
+/**
+ * Pagefind's results for a query (null: filters alone), only the pages that hold every word of it.
+ * Pagefind leaves out of a query a word that no page of an index has: a shard without 能工 would
+ * list its pages with 智能 and 工厂 for 智能工厂. So each word is also looked up alone (its chunks
+ * of the index are loaded by then), and a result must be among the pages found for each.
+ */
+export async function findPages(pagefind, query, filters = {}) {
+  const words = query ? pagefindQuery(query) : "";
+  const found = await pagefind.search(query ? words : null, { filters });
+  const each = words.split(" ");
+  if (each.length < 2) return found;
+  const alone = await Promise.all(each.map((word) => pagefind.search(word)));
+  const holding = alone.map((one) => new Set(one.results.map((result) => result.id)));
+  return { ...found, results: found.results.filter((result) => holding.every((ids) => ids.has(result.id))) };
 }
 
 /** The words of a query to highlight, longest first, as typed. */
@@ -178,7 +204,7 @@ async function start(root) {
       status.textContent = messages.loading;
       let found;
       try {
-        found = await pagefind.search(query ? pagefindQuery(query) : null, { filters });
+        found = await findPages(pagefind, query, filters);
       } catch (error) {
         status.textContent = messages.error;
         throw error;

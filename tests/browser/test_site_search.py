@@ -17,6 +17,7 @@ from playwright.sync_api import Page
 
 from httpfolder import real_site_served
 from liaoning_site import search as search_index
+from liaoning_site.searchtext import han_token
 
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 ARTICLES = {  # what readers type, and the article that must come first (its title says it)
@@ -178,13 +179,13 @@ def substring_queries(output: Path, per_page: int = 12) -> dict[str, list[tuple[
 
 FIND_ALL = """async (queries) => {
     const root = document.querySelector("[data-search]");
-    const { pagefindQuery } = await import(document.querySelector('script[src*="/js/search."]').src);
+    const { findPages } = await import(document.querySelector('script[src*="/js/search."]').src);
     const shards = await (await fetch(root.dataset.pagefind + "shards.json")).json();
     const pagefind = await import(root.dataset.pagefind + shards[0] + "pagefind.js");
     for (const shard of shards.slice(1)) await pagefind.mergeIndex(root.dataset.pagefind + shard);
     const missed = [];
     for (const [query, id] of queries) {
-        const found = await pagefind.search(pagefindQuery(query));
+        const found = await findPages(pagefind, query);
         if (!found.results.some((result) => result.id === id)) missed.push(`${query} (${id})`);
     }
     return missed;
@@ -204,6 +205,65 @@ def every_run_finds_its_page(browser, output: Path, url: str) -> None:
         page.goto(url + prefix + "search/")  # the page's language picks the index
         page.wait_for_selector("[data-search][data-state=done]")
         assert page.evaluate(FIND_ALL, queries[language]) == [], language
+    page.close()
+
+
+def records(output: Path) -> dict[str, dict]:
+    """Every fragment of the index by its id (what a result's `id` is): the page as Pagefind keeps it."""
+    return {path.stem: json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+            for path in output.glob("pagefind/*/fragment/*.pf_fragment")}
+
+
+FIND_EACH = """async (queries) => {
+    const root = document.querySelector("[data-search]");
+    const { findPages } = await import(document.querySelector('script[src*="/js/search."]').src);
+    const shards = await (await fetch(root.dataset.pagefind + "shards.json")).json();
+    const pagefind = await import(root.dataset.pagefind + shards[0] + "pagefind.js");
+    const found = [];
+    for (const query of queries) {
+        // A fresh start for each query: a chunk of the index loaded for one must not help the next.
+        await pagefind.destroy();
+        await pagefind.options({});
+        for (const shard of shards.slice(1)) await pagefind.mergeIndex(root.dataset.pagefind + shard);
+        found.push((await findPages(pagefind, query)).results.map((result) => result.id));
+    }
+    return found;
+}"""
+
+
+def test_a_run_of_characters_finds_exactly_the_pages_that_hold_it(browser, request: pytest.FixtureRequest) -> None:
+    # As Ctrl-F would: every page that holds the run, and no page that has its characters apart.
+    for fixture in ("site", "sub_path_site"):  # one index, then one in shards
+        output, url = request.getfixturevalue(fixture)
+        pages = {id: record for id, record in records(output).items() if id.startswith("zh-cn_")}
+        texts = {id: HAN_RUN.findall(record["content"].replace("\u200b", "")) for id, record in pages.items()}
+        runs = sorted({run[i:i + size] for found in texts.values() for run in found for size in (2, 3, 4) for i in range(len(run) - size + 1)})
+        rnd = random.Random(20261205)
+        queries = rnd.sample([r for r in runs if len(r) == 2], 40) + rnd.sample([r for r in runs if len(r) > 2], 20)
+        page = browser.new_page()
+        page.goto(url + "search/")
+        page.wait_for_selector("[data-search][data-state=done]")
+        for query, found in zip(queries, page.evaluate(FIND_EACH, queries)):
+            holding = {id for id, found_runs in texts.items() if any(query in run for run in found_runs)}
+            # The pairs of a page's text also span two blocks (a heading's last character, the next
+            # paragraph's first), and a longer run's pairs may each be somewhere else on a page.
+            tokens = {han_token(query[i:i + 2]) for i in range(len(query) - 1)}
+            pairs_held = {id for id, record in pages.items()
+                          if tokens <= set(f'{record["meta"].get("grams", "")} {record["meta"].get("title_grams", "")}'.split())}
+            assert holding <= set(found) <= pairs_held, (fixture, query)
+        page.close()
+
+
+def test_the_search_script_spells_characters_as_the_index_does(browser, site) -> None:
+    _, url = site
+    page = browser.new_page()
+    page.goto(url + "search/")
+    chars = "数字素养\u3400\u9fff\uf900\U00020000\U0003134f"
+    spelled = page.evaluate("""async (chars) => {
+        const { hanToken } = await import(document.querySelector('script[src*="/js/search."]').src);
+        return [...chars].map(hanToken).concat([hanToken(chars)]);
+    }""", chars)
+    assert spelled == [han_token(c) for c in chars] + [han_token(chars)]
     page.close()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from liaoning_site.pagefindservice import Standby
 from liaoning_site.cli import main
 from liaoning_site import search
 from liaoning_site.search import SearchCache, SearchError, index_site, indexed_region, search_document
-from liaoning_site.searchtext import han_grams, page_text
+from liaoning_site.searchtext import han_grams, han_token, page_text
 
 
 def page(body: str, lang: str = "zh-CN", marked: bool = True) -> bytes:
@@ -60,6 +61,17 @@ def test_only_runs_of_two_or_more_characters_make_pairs() -> None:
     assert han_grams("AI 与 5G 技术", "") == (["技术", "术"], [])
 
 
+def test_characters_are_spelled_in_letters_and_digits_of_one_width() -> None:
+    assert han_token("能工") == "q0ph90ijp"  # U+80FD is 0·36³ + 25·36² + 17·36 + 9, U+5DE5 0·36³ + 18·36² + 19·36 + 25
+    assert re.fullmatch(r"q[0-9a-z]{8}", han_token("数字")) and re.fullmatch(r"q[0-9a-z]{4}", han_token("\U0003134f"))
+    # Every character has four digits: no pair's token begins another pair's, and each reads back.
+    chars = ["一", "\u3400", "\u9fff", "\uf900", "\U00020000", "\U0003134f", "\U0010ffff"]
+    tokens = {han_token(a + b): a + b for a in chars for b in chars}
+    assert len(tokens) == len(chars) ** 2
+    assert not any(t != u and u.startswith(t) for t in tokens for u in tokens)
+    assert all("".join(chr(int(t[i:i + 4], 36)) for i in (1, 5)) == pair for t, pair in tokens.items())
+
+
 # --- the documents Pagefind reads
 
 
@@ -75,7 +87,8 @@ def test_a_search_document_carries_the_pairs_as_hidden_metadata() -> None:
     lang, region = indexed_region(page(ARTICLE))  # type: ignore[misc]
     document = search_document(lang, region)
     assert document.startswith('<!DOCTYPE html><html lang="zh-CN">')
-    assert '<span data-pagefind-meta="title_grams:厂建 工厂 建设 智能 能工"></span></main>' in document
+    tokens = " ".join(han_token(pair) for pair in ["厂建", "工厂", "建设", "智能", "能工"])
+    assert f'<span data-pagefind-meta="title_grams:{tokens}"></span></main>' in document
     assert "站点导航" not in document and "页脚文字" not in document
 
 
@@ -110,7 +123,7 @@ def test_fragments_hold_the_text_filters_and_metadata(built) -> None:
     article = next(f for f in fragments if f["url"] == "/a/")
     assert article["filters"] == {"kind": ["典型案例"]}
     assert article["meta"]["date"] == "2025年6月12日" and article["meta"]["title"] == "智能工厂建设"
-    assert "能工" in article["meta"]["title_grams"].split()
+    assert han_token("能工") in article["meta"]["title_grams"].split()
     assert "首页" not in article["content"] and "分享" not in article["content"]
 
 

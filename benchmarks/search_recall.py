@@ -99,11 +99,11 @@ def queries(files: list[OutputFile], per_page: int, seed: int = 2025) -> dict[st
 
 
 SEARCH = """async ([bundle, pairs, urls, queries]) => {
-    const { pagefindQuery } = await import(document.querySelector('script[src*="/js/search."]').src);
+    const { findPages } = await import(document.querySelector('script[src*="/js/search."]').src);
     const pagefind = await import(bundle + "pagefind.js");
     const missed = [];
     for (const [query, url] of queries) {
-        const found = await pagefind.search(pairs ? pagefindQuery(query) : query);
+        const found = pairs ? await findPages(pagefind, query) : await pagefind.search(query);
         if (!found.results.some((result) => urls[result.id] === url)) missed.push(query);
     }
     return missed;
@@ -113,7 +113,8 @@ SEARCH = """async ([bundle, pairs, urls, queries]) => {
 def recall(output: Path, alone: list[OutputFile], ours: list[OutputFile], per_page: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    write(alone, output / "pagefind-alone")  # the build's own bundle is in output/pagefind/
+    write(alone, output / "pagefind-alone")
+    write(ours, output / "pagefind-pairs")  # as the build makes it, in one piece (the build's own may be in shards)
     quiet = type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *args: None})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(quiet, directory=str(output)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -127,7 +128,7 @@ def recall(output: Path, alone: list[OutputFile], ours: list[OutputFile], per_pa
                 continue
             page.goto(url + prefix + "search/")
             page.wait_for_selector("[data-search][data-state=done]")
-            for name, bundle, pairs, files in (("Pagefind alone", "/pagefind-alone/", False, alone), ("with pairs", "/pagefind/", True, ours)):
+            for name, bundle, pairs, files in (("Pagefind alone", "/pagefind-alone/", False, alone), ("with pairs", "/pagefind-pairs/", True, ours)):
                 urls = {page_id: record["url"] for page_id, record in records(files).items()}
                 missed = page.evaluate(SEARCH, [bundle, pairs, urls, asked[language]])
                 total = len(asked[language])

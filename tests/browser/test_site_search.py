@@ -160,20 +160,25 @@ def test_a_filter_alone_lists_its_pages(browser, site) -> None:
     page.close()
 
 
+def records(output: Path) -> dict[str, dict]:
+    """Every fragment of the index by its id (what a result's `id` is): the page as Pagefind keeps it."""
+    return {path.stem: json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+            for path in sorted(output.glob("pagefind/*/fragment/*.pf_fragment"))}
+
+
 def substring_queries(output: Path, per_page: int = 12) -> dict[str, list[tuple[str, str]]]:
     """By language, (query, page id): runs of Chinese characters cut out of every indexed page's text."""
     rnd = random.Random(20250612)
     queries: dict[str, list[tuple[str, str]]] = {}
-    for path in sorted(output.glob("pagefind/*/fragment/*.pf_fragment")):
-        record = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+    for id, record in records(output).items():
         runs = HAN_RUN.findall(record["content"].replace("\u200b", ""))
         picked = []
         for _ in range(per_page):
             run = rnd.choice(runs)
             size = rnd.randint(2, min(6, len(run)))
             start = rnd.randrange(len(run) - size + 1)
-            picked.append((run[start:start + size], path.stem))
-        queries.setdefault(path.stem.rsplit("_", 1)[0], []).extend(picked)
+            picked.append((run[start:start + size], id))
+        queries.setdefault(id.rsplit("_", 1)[0], []).extend(picked)
     return queries
 
 
@@ -206,12 +211,6 @@ def every_run_finds_its_page(browser, output: Path, url: str) -> None:
         page.wait_for_selector("[data-search][data-state=done]")
         assert page.evaluate(FIND_ALL, queries[language]) == [], language
     page.close()
-
-
-def records(output: Path) -> dict[str, dict]:
-    """Every fragment of the index by its id (what a result's `id` is): the page as Pagefind keeps it."""
-    return {path.stem: json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
-            for path in output.glob("pagefind/*/fragment/*.pf_fragment")}
 
 
 FIND_EACH = """async (queries) => {
